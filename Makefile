@@ -1,0 +1,90 @@
+# spillguard - build, test, benchmark.
+#
+#   make             the library (build/libspillguard.a) and the tool (build/spillguard)
+#   make test        unit tests, CLI tests and the fuzz corpus replay
+#   make asan        the same tests built with AddressSanitizer + UBSan (build-asan/)
+#   make fuzz        libFuzzer targets (clang), see tests/fuzz/README.md
+#   make bench       the text/CSV benchmark (bench/README.md)
+#
+# WERROR=1 turns warnings into errors (CI does).
+
+CC      ?= cc
+BUILD   ?= build
+OPT     ?= -O2
+WERROR  ?= 0
+PKGS    := libhs libcrypto
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+
+WARN    := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
+           -Wpointer-arith -Wvla -Wno-unused-parameter
+ifeq ($(WERROR),1)
+WARN    += -Werror
+endif
+CFLAGS  ?= $(OPT) -g
+ALL_CFLAGS := -std=c17 -D_GNU_SOURCE -Iinclude $(WARN) $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS  := $(PKG_LIBS) -lpthread -lm
+
+LIB_SRC := $(wildcard src/lib/core/*.c src/lib/readers/*.c src/lib/detectors/*.c src/lib/report/*.c)
+CLI_SRC := $(wildcard src/cli/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+LIB := $(BUILD)/libspillguard.a
+BIN := $(BUILD)/spillguard
+
+.PHONY: all test unit cli-test replay asan fuzz bench clean format lint
+
+all: $(BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB) tests/unit/unit.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc/lib $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+
+$(BUILD)/tests/replay: tests/fuzz/replay.c tests/fuzz/fuzz_scan.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_scan.c $(LIB) $(LDLIBS)
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+cli-test: $(BIN)
+	SPILLGUARD=$(BIN) /usr/bin/python3 -m unittest discover -s tests/cli -p 'test_*.py' -v
+
+replay: $(BUILD)/tests/replay
+	$(BUILD)/tests/replay tests/fuzz/corpus tests/data
+
+test: unit cli-test replay
+
+asan:
+	$(MAKE) BUILD=build-asan OPT=-O1 \
+	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" test
+
+fuzz:
+	$(MAKE) -C tests/fuzz
+
+bench: $(BIN)
+	bench/text_bench.sh
+
+format:
+	clang-format -i $(LIB_SRC) $(CLI_SRC) include/spillguard.h src/lib/sg_private.h
+
+clean:
+	rm -rf build build-asan
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -1,0 +1,470 @@
+/*
+ * main.c - the spillguard command. A client of include/spillguard.h only:
+ * it parses options, feeds paths to an sg_batch, hands results to an
+ * sg_report, writes the report atomically, and turns the summary into an
+ * exit code (0 nothing at or above --fail-on, 1 findings, 2 errors).
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#include "spillguard.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define EXIT_CLEAN 0
+#define EXIT_FINDINGS 1
+#define EXIT_TROUBLE 2
+
+static const char *prog = "spillguard";
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+            "Usage: %s scan [OPTIONS] PATH...\n"
+            "       %s rules\n"
+            "       %s --version\n"
+            "\n"
+            "Find personal data and hidden content in documents before they are released.\n"
+            "PATH may be a file, a directory (scanned recursively) or - (standard input).\n"
+            "\n"
+            "Output:\n"
+            "  -f, --format FMT        text, jsonl or sarif (default: text on a terminal,\n"
+            "                          jsonl otherwise)\n"
+            "  -o, --output FILE       write the report to FILE (atomically)\n"
+            "      --reveal            print the values found, unmasked\n"
+            "  -v, --verbose           text: list every finding\n"
+            "  -q, --quiet             no report; the exit code says it all\n"
+            "      --color WHEN        auto, always or never (NO_COLOR is honoured)\n"
+            "\n"
+            "What to scan:\n"
+            "  -L, --follow            follow symbolic links met inside directories\n"
+            "      --files-from FILE   read paths from FILE, one per line (- for stdin)\n"
+            "  -0, --null              paths in --files-from end with NUL, not newline\n"
+            "  -j, --threads N         worker threads (default: one per CPU)\n"
+            "\n"
+            "Verdicts and limits:\n"
+            "      --fail-on LEVEL     review (default) or block: exit 1 at or above it\n"
+            "      --max-findings N    findings listed per rule per file (default 100;\n"
+            "                          counts stay exact)\n"
+            "      --max-record N      longest line or CSV record kept whole, bytes\n"
+            "                          (default 1048576)\n"
+            "      --table-min-rows N  rows a table of people needs (default 10)\n"
+            "      --max-depth N       directory depth limit (default 256)\n"
+            "      --no-hash           do not compute SHA-256 of each file\n"
+            "\n"
+            "Exit status: 0 nothing at or above --fail-on, 1 findings at or above it,\n"
+            "2 usage error or a file that could not be read.\n",
+            prog, prog, prog);
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", prog);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry '%s --help'.\n", prog);
+    return EXIT_TROUBLE;
+}
+
+static bool parse_count(const char *s, unsigned long long min, unsigned long long max,
+                        unsigned long long *out)
+{
+    if (!s || !*s || *s == '-')
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || v < min || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* ---------------------------------------------------------- output file */
+
+static char *tmp_path; /* the report being written, if any */
+
+static void on_signal(int sig)
+{
+    if (tmp_path)
+        unlink(tmp_path);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static int write_fp(void *opaque, const char *data, size_t len)
+{
+    FILE *fp = opaque;
+    return fwrite(data, 1, len, fp) == len ? 0 : 1;
+}
+
+/* Create a temporary file beside target, to be renamed over it. */
+static FILE *open_atomic(const char *target)
+{
+    char *copy = strdup(target);
+    if (!copy)
+        return NULL;
+    const char *dir = dirname(copy);
+    size_t n = strlen(dir) + 32;
+    tmp_path = malloc(n);
+    if (!tmp_path) {
+        free(copy);
+        return NULL;
+    }
+    snprintf(tmp_path, n, "%s/.spillguard-XXXXXX", dir);
+    free(copy);
+    int fd = mkstemp(tmp_path);
+    if (fd < 0) {
+        free(tmp_path);
+        tmp_path = NULL;
+        return NULL;
+    }
+    mode_t um = umask(0);
+    umask(um);
+    (void)fchmod(fd, 0666 & ~um);
+    FILE *fp = fdopen(fd, "w");
+    if (!fp) {
+        close(fd);
+        unlink(tmp_path);
+        free(tmp_path);
+        tmp_path = NULL;
+    }
+    return fp;
+}
+
+static bool close_atomic(FILE *fp, const char *target, bool keep)
+{
+    bool ok = fflush(fp) == 0 && !ferror(fp) && fsync(fileno(fp)) == 0;
+    ok = (fclose(fp) == 0) && ok;
+    if (ok && keep && rename(tmp_path, target) == 0) {
+        free(tmp_path);
+        tmp_path = NULL;
+        return true;
+    }
+    if (keep)
+        fprintf(stderr, "%s: cannot write %s: %s\n", prog, target, strerror(errno));
+    unlink(tmp_path);
+    free(tmp_path);
+    tmp_path = NULL;
+    return false;
+}
+
+/* --------------------------------------------------------------- scan */
+
+typedef struct run {
+    sg_report *rep; /* NULL with --quiet */
+    bool write_failed;
+} run;
+
+static int on_result(void *opaque, const sg_file_result *r)
+{
+    run *rn = opaque;
+    if (rn->rep && sg_report_file(rn->rep, r) != 0) {
+        rn->write_failed = true;
+        return 1;
+    }
+    return 0;
+}
+
+static sg_status add_files_from(sg_batch *b, const char *list, bool nul, bool *bad)
+{
+    FILE *fp = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
+    if (!fp) {
+        fprintf(stderr, "%s: cannot open %s: %s\n", prog, list, strerror(errno));
+        *bad = true;
+        return SG_OK;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    sg_status st = SG_OK;
+    while (st == SG_OK && (n = getdelim(&line, &cap, nul ? '\0' : '\n', fp)) > 0) {
+        if (!nul && line[n - 1] == '\n')
+            line[--n] = '\0';
+        if (!nul && n > 0 && line[n - 1] == '\r')
+            line[--n] = '\0';
+        if (n == 0 || (nul && line[0] == '\0'))
+            continue;
+        st = sg_batch_add(b, line);
+    }
+    if (ferror(fp)) {
+        fprintf(stderr, "%s: error reading %s\n", prog, list);
+        *bad = true;
+    }
+    free(line);
+    if (fp != stdin)
+        fclose(fp);
+    return st;
+}
+
+enum {
+    OPT_REVEAL = 256,
+    OPT_FAIL_ON,
+    OPT_FILES_FROM,
+    OPT_MAX_FINDINGS,
+    OPT_MAX_RECORD,
+    OPT_TABLE_MIN_ROWS,
+    OPT_MAX_DEPTH,
+    OPT_NO_HASH,
+    OPT_COLOR
+};
+
+static int cmd_scan(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"reveal", no_argument, NULL, OPT_REVEAL},
+        {"verbose", no_argument, NULL, 'v'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"color", required_argument, NULL, OPT_COLOR},
+        {"colour", required_argument, NULL, OPT_COLOR},
+        {"follow", no_argument, NULL, 'L'},
+        {"files-from", required_argument, NULL, OPT_FILES_FROM},
+        {"null", no_argument, NULL, '0'},
+        {"threads", required_argument, NULL, 'j'},
+        {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+        {"max-findings", required_argument, NULL, OPT_MAX_FINDINGS},
+        {"max-record", required_argument, NULL, OPT_MAX_RECORD},
+        {"table-min-rows", required_argument, NULL, OPT_TABLE_MIN_ROWS},
+        {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
+        {"no-hash", no_argument, NULL, OPT_NO_HASH},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+
+    int format = -1;
+    const char *output = NULL, *files_from = NULL, *color = "auto";
+    bool reveal = false, verbose = false, quiet = false, follow = false, nul = false;
+    bool fail_on_block = false, no_hash = false;
+    unsigned long long threads = 0, max_findings = 100, max_record = 1u << 20, min_rows = 10,
+                       max_depth = 256;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:o:vqL0j:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (strcmp(optarg, "text") == 0)
+                format = SG_REPORT_TEXT;
+            else if (strcmp(optarg, "jsonl") == 0 || strcmp(optarg, "json") == 0)
+                format = SG_REPORT_JSONL;
+            else if (strcmp(optarg, "sarif") == 0)
+                format = SG_REPORT_SARIF;
+            else
+                return usage_error("unknown format '%s' (text, jsonl or sarif)", optarg);
+            break;
+        case 'o':
+            output = optarg;
+            break;
+        case OPT_REVEAL:
+            reveal = true;
+            break;
+        case 'v':
+            verbose = true;
+            break;
+        case 'q':
+            quiet = true;
+            break;
+        case OPT_COLOR:
+            if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
+                return usage_error("--color takes auto, always or never, not '%s'", optarg);
+            color = optarg;
+            break;
+        case 'L':
+            follow = true;
+            break;
+        case OPT_FILES_FROM:
+            files_from = optarg;
+            break;
+        case '0':
+            nul = true;
+            break;
+        case 'j':
+            if (!parse_count(optarg, 1, 256, &threads))
+                return usage_error("-j takes a number of threads from 1 to 256, not '%s'",
+                                   optarg);
+            break;
+        case OPT_FAIL_ON:
+            if (strcmp(optarg, "block") == 0)
+                fail_on_block = true;
+            else if (strcmp(optarg, "review") == 0)
+                fail_on_block = false;
+            else
+                return usage_error("--fail-on takes review or block, not '%s'", optarg);
+            break;
+        case OPT_MAX_FINDINGS:
+            if (!parse_count(optarg, 1, 10000000, &max_findings))
+                return usage_error("--max-findings takes a number from 1, not '%s'", optarg);
+            break;
+        case OPT_MAX_RECORD:
+            if (!parse_count(optarg, 4096, 1ULL << 30, &max_record))
+                return usage_error("--max-record takes bytes from 4096 to 1 GiB, not '%s'",
+                                   optarg);
+            break;
+        case OPT_TABLE_MIN_ROWS:
+            if (!parse_count(optarg, 1, 1ULL << 40, &min_rows))
+                return usage_error("--table-min-rows takes a number from 1, not '%s'", optarg);
+            break;
+        case OPT_MAX_DEPTH:
+            if (!parse_count(optarg, 1, 100000, &max_depth))
+                return usage_error("--max-depth takes a number from 1, not '%s'", optarg);
+            break;
+        case OPT_NO_HASH:
+            no_hash = true;
+            break;
+        case 'h':
+            usage(stdout);
+            return EXIT_CLEAN;
+        default:
+            fprintf(stderr, "Try '%s --help'.\n", prog);
+            return EXIT_TROUBLE;
+        }
+    }
+    if (optind >= argc && !files_from)
+        return usage_error("%s", "scan needs at least one PATH (or --files-from)");
+    if (nul && !files_from)
+        return usage_error("%s", "--null goes with --files-from");
+    if (files_from && strcmp(files_from, "-") == 0) {
+        for (int i = optind; i < argc; i++)
+            if (strcmp(argv[i], "-") == 0)
+                return usage_error("%s", "standard input cannot be both --files-from and a PATH");
+    }
+
+    bool to_tty = !output && isatty(STDOUT_FILENO);
+    if (format < 0)
+        format = to_tty ? SG_REPORT_TEXT : SG_REPORT_JSONL;
+    const char *no_color = getenv("NO_COLOR");
+    bool use_color = format == SG_REPORT_TEXT &&
+                     (strcmp(color, "always") == 0 ||
+                      (strcmp(color, "auto") == 0 && to_tty && !(no_color && *no_color)));
+
+    sg_engine *eng = NULL;
+    sg_status st = sg_engine_new(&eng, NULL);
+    if (st == SG_OK)
+        st = sg_engine_set(eng, SG_OPT_MAX_FINDINGS_PER_RULE, max_findings);
+    if (st == SG_OK)
+        st = sg_engine_set(eng, SG_OPT_MAX_RECORD_BYTES, max_record);
+    if (st == SG_OK)
+        st = sg_engine_set(eng, SG_OPT_TABLE_MIN_ROWS, min_rows);
+    if (st == SG_OK)
+        st = sg_engine_set(eng, SG_OPT_MAX_DEPTH, max_depth);
+    if (st == SG_OK)
+        st = sg_engine_set(eng, SG_OPT_HASH, !no_hash);
+    if (st == SG_OK)
+        st = sg_engine_compile(eng);
+    if (st != SG_OK) {
+        fprintf(stderr, "%s: cannot start: %s %s\n", prog, sg_strerror(st),
+                eng ? sg_engine_error(eng) : "");
+        sg_engine_free(eng);
+        return EXIT_TROUBLE;
+    }
+
+    FILE *out = stdout;
+    if (output) {
+        signal(SIGINT, on_signal);
+        signal(SIGTERM, on_signal);
+        signal(SIGHUP, on_signal);
+        out = open_atomic(output);
+        if (!out) {
+            fprintf(stderr, "%s: cannot create a file beside %s: %s\n", prog, output,
+                    strerror(errno));
+            sg_engine_free(eng);
+            return EXIT_TROUBLE;
+        }
+    }
+
+    run rn = {NULL, false};
+    unsigned flags = (reveal ? SG_REPORT_REVEAL : 0) | (use_color ? SG_REPORT_COLOR : 0) |
+                     (verbose ? SG_REPORT_VERBOSE : 0);
+    if (!quiet && sg_report_new((sg_report_format)format, flags, write_fp, out, &rn.rep) != SG_OK) {
+        fprintf(stderr, "%s: out of memory\n", prog);
+        sg_engine_free(eng);
+        return EXIT_TROUBLE;
+    }
+
+    sg_batch *b = NULL;
+    st = sg_batch_new(eng, (unsigned)threads, follow ? SG_BATCH_FOLLOW_SYMLINKS : 0, on_result,
+                      &rn, &b);
+    bool bad_list = false;
+    if (st == SG_OK) {
+        for (int i = optind; i < argc && st == SG_OK; i++)
+            st = sg_batch_add(b, argv[i]);
+        if (st == SG_OK && files_from)
+            st = add_files_from(b, files_from, nul, &bad_list);
+    }
+    sg_summary sum = {0};
+    sg_status fin = b ? sg_batch_finish(b, &sum) : st;
+    if (st == SG_OK)
+        st = fin;
+    sg_batch_free(b);
+
+    bool write_ok = !rn.write_failed;
+    if (rn.rep && !rn.write_failed && sg_report_finish(rn.rep, &sum) != SG_OK)
+        write_ok = false;
+    sg_report_free(rn.rep);
+    if (output) {
+        if (!close_atomic(out, output, write_ok))
+            write_ok = false;
+    } else if (fflush(stdout) != 0) {
+        write_ok = false;
+    }
+    sg_engine_free(eng);
+
+    if (!write_ok) {
+        if (!output)
+            fprintf(stderr, "%s: cannot write the report: %s\n", prog, strerror(errno));
+        return EXIT_TROUBLE;
+    }
+    if (st != SG_OK && st != SG_E_ABORTED) {
+        fprintf(stderr, "%s: %s\n", prog, sg_strerror(st));
+        return EXIT_TROUBLE;
+    }
+    if (sum.errors || bad_list)
+        return EXIT_TROUBLE;
+    unsigned long long hits = fail_on_block ? sum.block : sum.block + sum.review;
+    return hits ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+static int cmd_rules(void)
+{
+    for (size_t i = 0; i < sg_rule_count(); i++) {
+        const sg_rule_info *r = sg_rule_at(i);
+        printf("%-26s %-8s %s\n    %s\n", r->id, sg_severity_name(r->severity), r->name,
+               r->description);
+    }
+    return EXIT_CLEAN;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_TROUBLE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "scan") == 0)
+        return cmd_scan(argc - 1, argv + 1);
+    if (strcmp(cmd, "rules") == 0)
+        return cmd_rules();
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("spillguard %s\n", sg_version());
+        return EXIT_CLEAN;
+    }
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return EXIT_CLEAN;
+    }
+    return usage_error("unknown command '%s' (scan, rules, --version, --help)", cmd);
+}

@@ -1,0 +1,191 @@
+/*
+ * alloc.c - the one allocator every part of the library goes through, and
+ * an arena for the many small strings of one file's findings.
+ *
+ * An injectable allocator (zstd customMem, expat _MM) lets tests fail the
+ * Nth allocation and check that the library unwinds cleanly.
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#include "../sg_private.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void *libc_malloc(void *o, size_t n)
+{
+    (void)o;
+    return malloc(n);
+}
+
+static void *libc_realloc(void *o, void *p, size_t n)
+{
+    (void)o;
+    return realloc(p, n);
+}
+
+static void libc_free(void *o, void *p)
+{
+    (void)o;
+    free(p);
+}
+
+void sgi_mem_init(sgi_mem *m, const sg_allocator *a)
+{
+    if (a && a->malloc_fn && a->realloc_fn && a->free_fn) {
+        m->a = *a;
+    } else {
+        m->a.malloc_fn = libc_malloc;
+        m->a.realloc_fn = libc_realloc;
+        m->a.free_fn = libc_free;
+        m->a.opaque = NULL;
+    }
+}
+
+void *sgi_malloc(const sgi_mem *m, size_t n)
+{
+    return m->a.malloc_fn(m->a.opaque, n ? n : 1);
+}
+
+void *sgi_calloc(const sgi_mem *m, size_t count, size_t n)
+{
+    if (n && count > SIZE_MAX / n)
+        return NULL;
+    size_t total = count * n;
+    void *p = sgi_malloc(m, total);
+    if (p)
+        memset(p, 0, total > 0 ? total : 1);
+    return p;
+}
+
+void *sgi_realloc(const sgi_mem *m, void *p, size_t n)
+{
+    return m->a.realloc_fn(m->a.opaque, p, n ? n : 1);
+}
+
+void sgi_free(const sgi_mem *m, void *p)
+{
+    if (p)
+        m->a.free_fn(m->a.opaque, p);
+}
+
+char *sgi_strndup(const sgi_mem *m, const char *s, size_t n)
+{
+    char *d = sgi_malloc(m, n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+bool sgi_grow(const sgi_mem *m, void **vec, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return true;
+    size_t ncap = *cap ? *cap : 16;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2 / elem)
+            return false;
+        ncap *= 2;
+    }
+    void *nv = sgi_realloc(m, *vec, ncap * elem);
+    if (!nv)
+        return false;
+    *vec = nv;
+    *cap = ncap;
+    return true;
+}
+
+/* ---------------------------------------------------------------- arena */
+
+struct sgi_arena_chunk {
+    sgi_arena_chunk *next;
+    size_t size;
+    _Alignas(max_align_t) unsigned char data[];
+};
+
+#define ARENA_CHUNK 16384
+
+void sgi_arena_init(sgi_arena *ar, const sgi_mem *mem)
+{
+    ar->mem = mem;
+    ar->head = NULL;
+    ar->used = 0;
+}
+
+void *sgi_arena_alloc(sgi_arena *ar, size_t n)
+{
+    n = (n + 15) & ~(size_t)15;
+    if (!ar->head || ar->head->size - ar->used < n) {
+        size_t sz = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+        sgi_arena_chunk *c = sgi_malloc(ar->mem, sizeof(*c) + sz);
+        if (!c)
+            return NULL;
+        c->size = sz;
+        c->next = ar->head;
+        ar->head = c;
+        ar->used = 0;
+    }
+    void *p = ar->head->data + ar->used;
+    ar->used += n;
+    return p;
+}
+
+char *sgi_arena_strndup(sgi_arena *ar, const char *s, size_t n)
+{
+    char *d = sgi_arena_alloc(ar, n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+char *sgi_arena_printf(sgi_arena *ar, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    char *d = sgi_arena_alloc(ar, (size_t)n + 1);
+    if (!d)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(d, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return d;
+}
+
+void sgi_arena_reset(sgi_arena *ar)
+{
+    sgi_arena_chunk *c = ar->head;
+    if (!c)
+        return;
+    /* keep the oldest chunk if it is a standard one: it is reused */
+    while (c->next) {
+        sgi_arena_chunk *n = c->next;
+        sgi_free(ar->mem, c);
+        c = n;
+    }
+    if (c->size != ARENA_CHUNK) {
+        sgi_free(ar->mem, c);
+        c = NULL;
+    }
+    ar->head = c;
+    ar->used = 0;
+}
+
+void sgi_arena_free(sgi_arena *ar)
+{
+    sgi_arena_chunk *c = ar->head;
+    while (c) {
+        sgi_arena_chunk *n = c->next;
+        sgi_free(ar->mem, c);
+        c = n;
+    }
+    ar->head = NULL;
+    ar->used = 0;
+}

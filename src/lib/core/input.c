@@ -1,0 +1,150 @@
+/*
+ * input.c - a file, pipe or buffer as a stream of bytes, with a bounded
+ * peek at its head for type detection, and a SHA-256 of everything read.
+ *
+ * Readers pull bytes with sgi_input_read; the peek is served first, so a
+ * pipe is read once. sgi_input_finish drains what a reader left unread,
+ * so the digest always covers the whole file.
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#include "../sg_private.h"
+
+#include <errno.h>
+#include <openssl/evp.h>
+#include <string.h>
+#include <unistd.h>
+
+static sg_status input_common(sgi_input *in, bool hash, const sgi_mem *mem)
+{
+    in->peek = sgi_malloc(mem, SGI_PEEK_MAX);
+    if (!in->peek)
+        return SG_E_NOMEM;
+    if (hash) {
+        EVP_MD_CTX *md = EVP_MD_CTX_new();
+        if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+            EVP_MD_CTX_free(md);
+            return SG_E_NOMEM;
+        }
+        in->sha = md;
+    }
+    return SG_OK;
+}
+
+/* Fill the peek buffer: loop, since pipes return short reads. */
+static sg_status input_fill_peek(sgi_input *in)
+{
+    while (in->peeklen < SGI_PEEK_MAX) {
+        ssize_t r;
+        if (in->fd >= 0) {
+            r = read(in->fd, in->peek + in->peeklen, SGI_PEEK_MAX - in->peeklen);
+            if (r < 0) {
+                if (errno == EINTR)
+                    continue;
+                in->err = errno;
+                return SG_E_IO;
+            }
+        } else {
+            size_t left = in->memlen - in->peeklen;
+            r = (ssize_t)SGI_MIN(left, (size_t)(SGI_PEEK_MAX - in->peeklen));
+            memcpy(in->peek + in->peeklen, in->mem + in->peeklen, (size_t)r);
+        }
+        if (r == 0) {
+            in->eof = true;
+            break;
+        }
+        in->peeklen += (size_t)r;
+    }
+    if (in->fd < 0 && in->peeklen == in->memlen)
+        in->eof = true;
+    return SG_OK;
+}
+
+sg_status sgi_input_open_fd(sgi_input *in, int fd, bool hash, const sgi_mem *mem)
+{
+    memset(in, 0, sizeof(*in));
+    in->fd = fd;
+    sg_status st = input_common(in, hash, mem);
+    return st ? st : input_fill_peek(in);
+}
+
+sg_status sgi_input_open_mem(sgi_input *in, const void *data, size_t len, bool hash,
+                             const sgi_mem *mem)
+{
+    memset(in, 0, sizeof(*in));
+    in->fd = -1;
+    in->mem = data;
+    in->memlen = len;
+    sg_status st = input_common(in, hash, mem);
+    return st ? st : input_fill_peek(in);
+}
+
+long sgi_input_read(sgi_input *in, void *buf, size_t n)
+{
+    size_t got = 0;
+    if (in->peekpos < in->peeklen) {
+        got = SGI_MIN(n, in->peeklen - in->peekpos);
+        memcpy(buf, in->peek + in->peekpos, got);
+        in->peekpos += got;
+    } else if (in->fd >= 0) {
+        if (in->eof)
+            return 0;
+        for (;;) {
+            ssize_t r = read(in->fd, buf, n);
+            if (r < 0) {
+                if (errno == EINTR)
+                    continue;
+                in->err = errno;
+                return -1;
+            }
+            if (r == 0)
+                in->eof = true;
+            got = (size_t)r;
+            break;
+        }
+    } else {
+        size_t pos = (size_t)in->consumed;
+        got = pos < in->memlen ? SGI_MIN(n, in->memlen - pos) : 0;
+        memcpy(buf, in->mem + pos, got);
+    }
+    if (got && in->sha)
+        EVP_DigestUpdate(in->sha, buf, got);
+    in->consumed += got;
+    return (long)got;
+}
+
+sg_status sgi_input_finish(sgi_input *in, char *hex, bool *have)
+{
+    *have = false;
+    if (!in->sha)
+        return SG_OK;
+    unsigned char tmp[65536];
+    for (;;) {
+        long r = sgi_input_read(in, tmp, sizeof(tmp));
+        if (r < 0)
+            return SG_E_IO;
+        if (r == 0)
+            break;
+    }
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    if (EVP_DigestFinal_ex(in->sha, md, &mdlen) != 1 || mdlen != 32)
+        return SG_OK;
+    static const char hexd[] = "0123456789abcdef";
+    for (unsigned i = 0; i < 32; i++) {
+        hex[2 * i] = hexd[md[i] >> 4];
+        hex[2 * i + 1] = hexd[md[i] & 15];
+    }
+    hex[64] = '\0';
+    *have = true;
+    return SG_OK;
+}
+
+void sgi_input_close(sgi_input *in, const sgi_mem *mem)
+{
+    sgi_free(mem, in->peek);
+    in->peek = NULL;
+    if (in->sha)
+        EVP_MD_CTX_free(in->sha);
+    in->sha = NULL;
+}

@@ -1,0 +1,116 @@
+/*
+ * result.c - one file's result as it is built: findings with their values
+ * copied and masked into the result's arena, exact counts per rule, a cap
+ * on how many are listed (memory stays bounded on a file with millions of
+ * findings), and the verdict.
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#include "../sg_private.h"
+
+#include <string.h>
+
+void sgi_result_init(sgi_result *r, const sgi_mem *mem)
+{
+    memset(r, 0, sizeof(*r));
+    sgi_arena_init(&r->arena, mem);
+    sgi_result_reset(r);
+}
+
+void sgi_result_reset(sgi_result *r)
+{
+    sgi_arena_reset(&r->arena);
+    memset(&r->pub, 0, sizeof(r->pub));
+    r->pub.size = -1;
+    r->nfindings = 0;
+    memset(r->counts, 0, sizeof(r->counts));
+    r->sha256[0] = '\0';
+    r->nomem = false;
+    r->worst = SG_VERDICT_PASS;
+}
+
+void sgi_result_free(sgi_result *r)
+{
+    sgi_arena_free(&r->arena);
+    sgi_free(r->arena.mem, r->findings);
+    r->findings = NULL;
+    r->capfindings = 0;
+}
+
+void sgi_result_set_path(sgi_result *r, const char *path)
+{
+    r->pub.path = sgi_arena_strndup(&r->arena, path, strlen(path));
+    if (!r->pub.path)
+        r->pub.path = "(out of memory)";
+}
+
+void sgi_result_error(sgi_result *r, sg_status st, const char *fmt, ...)
+{
+    if (r->pub.status != SG_OK) /* the first error is the cause */
+        return;
+    r->pub.status = st;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    r->pub.error = sgi_arena_strndup(&r->arena, msg, strlen(msg));
+    if (!r->pub.error)
+        r->pub.error = sg_strerror(st);
+}
+
+sg_finding *sgi_result_add(sgi_result *r, const sg_engine *eng, int rule, bool hidden,
+                           const char *value, size_t vlen, const sg_location *loc)
+{
+    r->counts[rule]++;
+    r->pub.findings_total++;
+    sg_verdict v = sgi_rule_verdict(rule, hidden);
+    if (v > r->worst)
+        r->worst = v;
+    if (eng->opt_max_findings && r->counts[rule] > eng->opt_max_findings)
+        return NULL;
+    const sgi_mem *mem = r->arena.mem;
+    if (!sgi_grow(mem, (void **)&r->findings, &r->capfindings, r->nfindings + 1,
+                  sizeof(sg_finding))) {
+        r->nomem = true;
+        return NULL;
+    }
+    char *val = sgi_arena_strndup(&r->arena, value, vlen);
+    char *masked = sgi_arena_alloc(&r->arena, vlen + 1);
+    if (!val || !masked) {
+        r->nomem = true;
+        return NULL;
+    }
+    sgi_mask(sgi_rules[rule].mask, value, vlen, masked);
+    sg_finding *f = &r->findings[r->nfindings++];
+    memset(f, 0, sizeof(*f));
+    f->rule = sgi_rules[rule].info.id;
+    f->severity = sgi_rules[rule].info.severity;
+    f->hidden = hidden;
+    f->value = val;
+    f->match = masked;
+    if (loc) {
+        f->location = *loc;
+    } else {
+        f->location.offset = -1;
+    }
+    return f;
+}
+
+void sgi_result_seal(sgi_result *r)
+{
+    r->pub.findings = r->findings;
+    r->pub.nfindings = r->nfindings;
+    r->pub.nrule_counts = SGI_RULE_COUNT;
+    r->pub.rule_counts = r->counts;
+    if (r->nomem && r->pub.status == SG_OK)
+        sgi_result_error(r, SG_E_NOMEM, "out of memory while storing findings");
+    if (r->pub.skip_reason)
+        r->pub.verdict = SG_VERDICT_SKIPPED;
+    else if (r->pub.status != SG_OK)
+        r->pub.verdict = SG_VERDICT_ERROR;
+    else
+        r->pub.verdict = r->worst;
+    if (r->sha256[0])
+        r->pub.sha256 = r->sha256;
+}

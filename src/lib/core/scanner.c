@@ -1,0 +1,221 @@
+/*
+ * scanner.c - scan one file: open it safely, peek, let the readers bid,
+ * run the winner, and finish the hash and the verdict. One scanner per
+ * thread; it owns the Vectorscan scratch and the hit buffer.
+ *
+ * Opening is careful because every path is hostile: O_NONBLOCK so that a
+ * FIFO swapped in after the walk cannot hang the scan, then fstat to make
+ * sure it is a regular file, then blocking reads again.
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#include "../sg_private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <hs.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const sgi_reader *const readers[] = {
+#define SGI_READER(name) &sgi_reader_##name,
+#include "../readers/readers.def"
+#undef SGI_READER
+};
+
+sg_status sg_scanner_new(const sg_engine *eng, sg_scanner **out)
+{
+    if (!out || !eng || !eng->compiled)
+        return SG_E_INVALID;
+    *out = NULL;
+    sg_scanner *sc = sgi_calloc(&eng->mem, 1, sizeof(*sc));
+    if (!sc)
+        return SG_E_NOMEM;
+    sc->eng = eng;
+    hs_scratch_t *scratch = NULL;
+    if (hs_alloc_scratch(eng->db, &scratch) != HS_SUCCESS) {
+        sgi_free(&eng->mem, sc);
+        return SG_E_NOMEM;
+    }
+    sc->scratch = scratch;
+    sgi_result_init(&sc->own, &eng->mem);
+    *out = sc;
+    return SG_OK;
+}
+
+void sg_scanner_free(sg_scanner *sc)
+{
+    if (!sc)
+        return;
+    const sgi_mem *mem = &sc->eng->mem;
+    if (sc->scratch)
+        hs_free_scratch(sc->scratch);
+    sgi_result_free(&sc->own);
+    sgi_free(mem, sc->hits.v);
+    sgi_free(mem, sc);
+}
+
+void sgi_scan_input(sg_scanner *sc, sgi_input *in, const char *path, sgi_result *res)
+{
+    const sg_engine *eng = sc->eng;
+    char ext[16];
+    sgi_path_ext(path ? path : "", ext, sizeof(ext));
+
+    sgi_ctx ctx = {sc, eng, &eng->mem, in, res, ext, {0}};
+    sgi_sniff_text(in->peek, in->peeklen, &ctx.sniff);
+
+    sgi_peek pk = {in->peek, in->peeklen, in->eof, ext, &ctx.sniff, NULL, 0};
+    char *text = NULL;
+    if (ctx.sniff.text) {
+        text = sgi_decode_all(ctx.sniff.enc, ctx.sniff.bom_len, in->peek, in->peeklen,
+                              &pk.textlen, &eng->mem);
+        if (!text) {
+            sgi_result_error(res, SG_E_NOMEM, "out of memory");
+            return;
+        }
+        pk.text = text;
+    }
+
+    const sgi_reader *best = NULL;
+    int best_bid = 0;
+    for (size_t i = 0; i < SGI_ARRAY_LEN(readers); i++) {
+        int bid = readers[i]->bid(&pk);
+        if (bid > best_bid) {
+            best_bid = bid;
+            best = readers[i];
+        }
+    }
+    sg_status st = best ? best->scan(&ctx, &pk) : SG_E_UNSUPPORTED;
+    sgi_free(&eng->mem, text);
+    if (st != SG_OK)
+        sgi_result_error(res, st, "%s", sg_strerror(st));
+    if (!res->pub.format)
+        res->pub.format = best ? best->name : "unknown";
+
+    bool have = false;
+    if (sgi_input_finish(in, res->sha256, &have) != SG_OK && res->pub.status == SG_OK)
+        sgi_result_error(res, SG_E_IO, "read error: %s", strerror(in->err));
+    if (!have)
+        res->sha256[0] = '\0';
+    res->pub.size = (long long)in->consumed;
+}
+
+static const char *kind_of(mode_t m)
+{
+    if (S_ISFIFO(m))
+        return "a FIFO";
+    if (S_ISSOCK(m))
+        return "a socket";
+    if (S_ISCHR(m))
+        return "a character device";
+    if (S_ISBLK(m))
+        return "a block device";
+    if (S_ISDIR(m))
+        return "a directory";
+    if (S_ISLNK(m))
+        return "a symbolic link";
+    return "not a regular file";
+}
+
+void sgi_scan_path_into(sg_scanner *sc, const char *path, bool nofollow, sgi_result *res)
+{
+    const sgi_mem *mem = &sc->eng->mem;
+    sgi_result_reset(res);
+    sgi_result_set_path(res, path);
+    int flags = O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0);
+    int fd = open(path, flags);
+    if (fd < 0) {
+        int e = errno;
+        if (nofollow && e == ELOOP)
+            res->pub.skip_reason = "a symbolic link (not followed; use --follow)";
+        else
+            sgi_result_error(res, SG_E_OPEN, "cannot open: %s", strerror(e));
+        sgi_result_seal(res);
+        return;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        sgi_result_error(res, SG_E_IO, "cannot stat: %s", strerror(errno));
+    } else if (S_ISDIR(st.st_mode)) {
+        sgi_result_error(res, SG_E_OPEN, "is a directory");
+    } else if (!S_ISREG(st.st_mode)) {
+        res->pub.skip_reason = kind_of(st.st_mode);
+    } else {
+        int fl = fcntl(fd, F_GETFL);
+        if (fl >= 0)
+            (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+        (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+        sgi_input in;
+        sg_status s = sgi_input_open_fd(&in, fd, sc->eng->opt_hash != 0, mem);
+        if (s == SG_OK)
+            sgi_scan_input(sc, &in, path, res);
+        else if (s == SG_E_IO)
+            sgi_result_error(res, s, "read error: %s", strerror(in.err));
+        else
+            sgi_result_error(res, s, "%s", sg_strerror(s));
+        if (!in.sha) /* not drained for a hash: the size is the file's */
+            res->pub.size = (long long)st.st_size;
+        sgi_input_close(&in, mem);
+    }
+    close(fd);
+    sgi_result_seal(res);
+}
+
+sg_status sg_scan_path(sg_scanner *sc, const char *path, sg_result_fn cb, void *opaque)
+{
+    if (!sc || !path || !cb)
+        return SG_E_INVALID;
+    sgi_scan_path_into(sc, path, false, &sc->own);
+    return cb(opaque, &sc->own.pub) ? SG_E_ABORTED : SG_OK;
+}
+
+void sgi_scan_fd_into(sg_scanner *sc, int fd, const char *name, sgi_result *res)
+{
+    const sgi_mem *mem = &sc->eng->mem;
+    sgi_result_reset(res);
+    sgi_result_set_path(res, name ? name : "-");
+    sgi_input in;
+    sg_status s = sgi_input_open_fd(&in, fd, sc->eng->opt_hash != 0, mem);
+    if (s == SG_OK)
+        sgi_scan_input(sc, &in, name, res);
+    else
+        sgi_result_error(res, s, "%s", s == SG_E_IO ? strerror(in.err) : sg_strerror(s));
+    /* a stream has no size but what was read: read it all */
+    if (!in.sha && s == SG_OK) {
+        unsigned char tmp[65536];
+        while (sgi_input_read(&in, tmp, sizeof(tmp)) > 0)
+            ;
+        res->pub.size = (long long)in.consumed;
+    }
+    sgi_input_close(&in, mem);
+    sgi_result_seal(res);
+}
+
+sg_status sg_scan_fd(sg_scanner *sc, int fd, const char *name, sg_result_fn cb, void *opaque)
+{
+    if (!sc || fd < 0 || !cb)
+        return SG_E_INVALID;
+    sgi_scan_fd_into(sc, fd, name, &sc->own);
+    return cb(opaque, &sc->own.pub) ? SG_E_ABORTED : SG_OK;
+}
+
+sg_status sg_scan_memory(sg_scanner *sc, const void *data, size_t len, const char *name,
+                         sg_result_fn cb, void *opaque)
+{
+    if (!sc || (!data && len) || !cb)
+        return SG_E_INVALID;
+    const sgi_mem *mem = &sc->eng->mem;
+    sgi_result *res = &sc->own;
+    sgi_result_reset(res);
+    sgi_result_set_path(res, name ? name : "(memory)");
+    sgi_input in;
+    sg_status s = sgi_input_open_mem(&in, data ? data : "", len, sc->eng->opt_hash != 0, mem);
+    if (s == SG_OK)
+        sgi_scan_input(sc, &in, name, res);
+    else
+        sgi_result_error(res, s, "%s", sg_strerror(s));
+    sgi_input_close(&in, mem);
+    sgi_result_seal(res);
+    return cb(opaque, &res->pub) ? SG_E_ABORTED : SG_OK;
+}

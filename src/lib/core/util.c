@@ -1,0 +1,42 @@
+/*
+ * util.c - small helpers with no better home: column letters, extensions.
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#include "../sg_private.h"
+
+#include <string.h>
+
+void sgi_column_letter(long long index, char *out)
+{
+    char tmp[16];
+    size_t n = 0;
+    if (index < 1) {
+        out[0] = '\0';
+        return;
+    }
+    while (index > 0 && n < sizeof(tmp)) {
+        long long r = (index - 1) % 26;
+        tmp[n++] = (char)('A' + r);
+        index = (index - 1) / 26;
+    }
+    for (size_t i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
+    out[n] = '\0';
+}
+
+void sgi_path_ext(const char *path, char *out, size_t outlen)
+{
+    out[0] = '\0';
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    const char *dot = strrchr(base, '.');
+    if (!dot || dot == base || strlen(dot + 1) >= outlen)
+        return;
+    size_t i = 0;
+    for (const char *p = dot + 1; *p; p++) {
+        char c = *p;
+        out[i++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+    }
+    out[i] = '\0';
+}

@@ -1,0 +1,431 @@
+/*
+ * detect_contact.c - ways to reach a person: e-mail addresses, UK phone
+ * numbers (Ofcom numbering plan, drama ranges excluded), postcodes (Royal
+ * Mail postcode areas and position rules) and IP addresses.
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#include "../sg_private.h"
+
+#include <arpa/inet.h>
+#include <hs.h>
+#include <string.h>
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool is_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static char upper(char c)
+{
+    return (c >= 'a' && c <= 'z') ? (char)(c - 32) : c;
+}
+
+/* --------------------------------------------------------------- e-mail */
+
+static bool local_char(unsigned char c)
+{
+    return is_alpha((char)c) || is_digit((char)c) || (c && strchr("!#$%&'*+/=?^_`{|}~.-", c));
+}
+
+static bool domain_char(unsigned char c)
+{
+    return is_alpha((char)c) || is_digit((char)c) || c == '-' || c == '.';
+}
+
+/* Things that look like addresses but are file names (logo@2x.png). */
+static const char *const file_tlds[] = {"png", "jpg", "jpeg", "gif", "svg", "webp", "css",
+                                        "js",  "json", "xml", "txt", "pdf", "html", "htm",
+                                        "ico", "bmp", "tif", "tiff", NULL};
+
+bool sgi_valid_email(const char *s, size_t n)
+{
+    const char *at = memchr(s, '@', n);
+    if (!at || memchr(at + 1, '@', n - (size_t)(at - s) - 1))
+        return false;
+    size_t ll = (size_t)(at - s), dl = n - ll - 1;
+    if (ll == 0 || ll > 64 || dl < 4 || dl > 253)
+        return false;
+    if (s[0] == '.' || s[ll - 1] == '.')
+        return false;
+    for (size_t i = 0; i < ll; i++) {
+        if (!local_char((unsigned char)s[i]))
+            return false;
+        if (s[i] == '.' && i + 1 < ll && s[i + 1] == '.')
+            return false;
+    }
+    const char *d = at + 1;
+    size_t labels = 0, lab_start = 0;
+    for (size_t i = 0; i <= dl; i++) {
+        if (i < dl && d[i] != '.') {
+            if (!domain_char((unsigned char)d[i]))
+                return false;
+            continue;
+        }
+        size_t len = i - lab_start;
+        if (len == 0 || len > 63 || d[lab_start] == '-' || d[i - 1] == '-')
+            return false;
+        labels++;
+        if (i == dl) { /* the TLD: letters, 2-24, or an IDN xn-- label */
+            const char *t = d + lab_start;
+            bool idn = len > 4 && strncmp(t, "xn--", 4) == 0;
+            if (!idn) {
+                if (len < 2 || len > 24)
+                    return false;
+                for (size_t j = 0; j < len; j++)
+                    if (!is_alpha(t[j]))
+                        return false;
+                for (size_t j = 0; file_tlds[j]; j++)
+                    if (strlen(file_tlds[j]) == len && strncmp(t, file_tlds[j], len) == 0)
+                        return false;
+            }
+        }
+        lab_start = i + 1;
+    }
+    return labels >= 2;
+}
+
+static bool v_email(const sgi_cand *c, size_t *s, size_t *e)
+{
+    /* the pattern finds "@domain.x": widen to the whole address */
+    const char *b = c->buf;
+    size_t at = *s;
+    if (b[at] != '@')
+        return false;
+    size_t st = at;
+    while (st > c->lo && local_char((unsigned char)b[st - 1]) && at - st < 64)
+        st--;
+    if (st > c->lo && (local_char((unsigned char)b[st - 1]) || b[st - 1] == '@'))
+        return false; /* a local part longer than 64 */
+    while (st < at && !is_alpha(b[st]) && !is_digit(b[st]))
+        st++; /* 'quoted', ...dotted */
+    size_t en = at + 1;
+    while (en < c->hi && domain_char((unsigned char)b[en]) && en - at < 254)
+        en++;
+    while (en > at + 1 && (b[en - 1] == '.' || b[en - 1] == '-'))
+        en--; /* "mail me at a@b.com." */
+    if (st == at)
+        return false;
+    *s = st;
+    *e = en;
+    return sgi_valid_email(b + st, en - st);
+}
+
+/* ---------------------------------------------------------------- phone */
+
+/* Ofcom's numbers for drama (TV, film, books): not anyone's number. Each
+ * is a block of 1,000 numbers named by its first eight national digits. */
+static const char *const drama_prefixes[] = {
+    "01134960", "01144960", "01154960", "01164960", "01174960", "01184960", "01214960",
+    "01314960", "01414960", "01514960", "01614960", "01914980", "02079460", "02920180",
+    "02896496", "01632960", "07700900"};
+
+/* Areas of 01 whose numbers are one digit shorter (a few 4+5/5+4 codes). */
+static const char *const short_areas[] = {"013873", "015242", "015394", "015395", "015396",
+                                           "016973", "016974", "016977", "017683", "017684",
+                                           "017687", "019467"};
+
+/* A national number (leading 0) that can be a person's: mobile or
+ * geographic, of the right length, in a range Ofcom allocates. */
+static bool phone_national(const char *n, size_t len)
+{
+    if (n[0] != '0')
+        return false;
+    switch (n[1]) {
+    case '7': /* mobiles 071-075 and 077-079; 07624 is the Isle of Man's */
+        if (len != 11 || n[2] == '0' || (n[2] == '6' && strncmp(n, "07624", 5) != 0))
+            return false;
+        break;
+    case '2': /* 020, 023, 024, 028, 029; local numbers start 2-9 */
+        if (len != 11 || !strchr("03489", n[2]) || n[3] < '2')
+            return false;
+        break;
+    case '1':
+        if (n[2] == '0')
+            return false;
+        if (len == 10) {
+            bool ok = false;
+            for (size_t i = 0; i < SGI_ARRAY_LEN(short_areas); i++)
+                ok |= strncmp(n, short_areas[i], 6) == 0;
+            if (!ok)
+                return false;
+        } else if (len != 11) {
+            return false;
+        }
+        break;
+    default: /* 03, 08, 09 are organisations'; 04, 05, 06 are unused */
+        return false;
+    }
+    for (size_t i = 0; i < SGI_ARRAY_LEN(drama_prefixes); i++)
+        if (strncmp(n, drama_prefixes[i], 8) == 0)
+            return false;
+    return true;
+}
+
+bool sgi_valid_uk_phone(const char *s, size_t n)
+{
+    char d[24];
+    size_t k = 0;
+    size_t i = 0;
+    bool intl = false;
+    if (n && s[0] == '+') {
+        intl = true;
+        i = 1;
+    }
+    for (; i < n; i++) {
+        if (is_digit(s[i])) {
+            if (k == 20)
+                return false;
+            d[k++] = s[i];
+        } else if (!strchr(" -()", s[i])) {
+            return false;
+        }
+    }
+    d[k] = '\0';
+    const char *num = d;
+    char nat[24];
+    if (intl || (k > 4 && strncmp(d, "0044", 4) == 0)) {
+        const char *rest = intl ? d : d + 2;
+        if (strncmp(rest, "44", 2) != 0)
+            return false;
+        rest += 2;
+        /* +44 (0)20 ...: the bracketed trunk zero is dropped */
+        const char *z = memchr(s, '(', n);
+        if (z && (size_t)(z - s) + 2 < n && z[1] == '0' && z[2] == ')' && rest[0] == '0')
+            rest++;
+        if (rest[0] == '0')
+            return false;
+        nat[0] = '0';
+        strncpy(nat + 1, rest, sizeof(nat) - 2);
+        nat[sizeof(nat) - 1] = '\0';
+        num = nat;
+    }
+    size_t len = strlen(num);
+    /* brackets only around an area code at the start */
+    const char *open = memchr(s, '(', n), *close = memchr(s, ')', n);
+    if ((open == NULL) != (close == NULL) || (open && close < open))
+        return false;
+    return phone_national(num, len);
+}
+
+static bool v_phone(const sgi_cand *c, size_t *s, size_t *e)
+{
+    const char *b = c->buf;
+    /* include an opening bracket just before the match */
+    if (*s > c->lo && b[*s - 1] == '(' && b[*s] == '0')
+        (*s)--;
+    /* trailing separators are not part of the number */
+    while (*e > *s && !is_digit(b[*e - 1]))
+        (*e)--;
+    /* part of a longer run of digits (an account, a reference) */
+    if (*s > c->lo && (is_digit(b[*s - 1]) || b[*s - 1] == '+'))
+        return false;
+    if (*e < c->hi && is_digit(b[*e]))
+        return false;
+    return sgi_valid_uk_phone(b + *s, *e - *s);
+}
+
+/* ------------------------------------------------------------- postcode */
+
+/* Royal Mail postcode areas (and the Crown dependencies). */
+static const char *const postcode_areas[] = {
+    "AB", "AL", "B",  "BA", "BB", "BD", "BH", "BL", "BN", "BR", "BS", "BT", "CA", "CB", "CF",
+    "CH", "CM", "CO", "CR", "CT", "CV", "CW", "DA", "DD", "DE", "DG", "DH", "DL", "DN", "DT",
+    "DY", "E",  "EC", "EH", "EN", "EX", "FK", "FY", "G",  "GL", "GU", "GY", "HA", "HD", "HG",
+    "HP", "HR", "HS", "HU", "HX", "IG", "IM", "IP", "IV", "JE", "KA", "KT", "KW", "KY", "L",
+    "LA", "LD", "LE", "LL", "LN", "LS", "LU", "M",  "ME", "MK", "ML", "N",  "NE", "NG", "NN",
+    "NP", "NR", "NW", "OL", "OX", "PA", "PE", "PH", "PL", "PO", "PR", "RG", "RH", "RM", "S",
+    "SA", "SE", "SG", "SK", "SL", "SM", "SN", "SO", "SP", "SR", "SS", "ST", "SW", "SY", "TA",
+    "TD", "TF", "TN", "TQ", "TR", "TS", "TW", "UB", "W",  "WA", "WC", "WD", "WF", "WN", "WR",
+    "WS", "WV", "YO", "ZE"};
+
+bool sgi_valid_postcode(const char *s, size_t n)
+{
+    char p[12];
+    size_t k = 0;
+    bool up = false, low = false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == ' ')
+            continue;
+        if (k == 10)
+            return false;
+        up |= s[i] >= 'A' && s[i] <= 'Z';
+        low |= s[i] >= 'a' && s[i] <= 'z';
+        p[k++] = upper(s[i]);
+    }
+    p[k] = '\0';
+    if (up && low)
+        return false;
+    if (strcmp(p, "GIR0AA") == 0)
+        return true;
+    if (k > 4 && strncmp(p, "BFPO", 4) == 0) {
+        for (size_t i = 4; i < k; i++)
+            if (!is_digit(p[i]))
+                return false;
+        return k <= 8;
+    }
+    if (k < 5 || k > 7)
+        return false;
+    /* inward code: digit and two letters, never C I K M O V */
+    const char *in = p + k - 3;
+    if (!is_digit(in[0]) || !is_alpha(in[1]) || !is_alpha(in[2]))
+        return false;
+    if (strchr("CIKMOV", in[1]) || strchr("CIKMOV", in[2]))
+        return false;
+    /* outward code: A9 A99 A9A AA9 AA99 AA9A */
+    size_t ol = k - 3;
+    const char *o = p;
+    if (!is_alpha(o[0]) || strchr("QVX", o[0]))
+        return false;
+    size_t area = is_alpha(o[1]) ? 2 : 1;
+    if (area == 2 && strchr("IJZ", o[1]))
+        return false;
+    bool known = false;
+    for (size_t i = 0; i < SGI_ARRAY_LEN(postcode_areas); i++)
+        if (strlen(postcode_areas[i]) == area && strncmp(o, postcode_areas[i], area) == 0)
+            known = true;
+    if (!known)
+        return false;
+    size_t rest = ol - area;
+    const char *r = o + area;
+    if (rest == 1)
+        return is_digit(r[0]);
+    if (rest == 2) {
+        if (!is_digit(r[0]))
+            return false;
+        if (is_digit(r[1]))
+            return true;
+        /* A9A: third position letter; AA9A: fourth position letter */
+        return strchr(area == 1 ? "ABCDEFGHJKPSTUW" : "ABEHMNPRVWXY", r[1]) != NULL;
+    }
+    return false;
+}
+
+static bool v_postcode(const sgi_cand *c, size_t *s, size_t *e)
+{
+    return sgi_valid_postcode(c->buf + *s, *e - *s);
+}
+
+/* ------------------------------------------------------------------- IP */
+
+static const char *const version_words[] = {"version", "ver", "v", "build", "release",
+                                            "firmware", "rev", "revision", "section",
+                                            "paragraph", "para", "clause", "rule", NULL};
+
+static bool ipv4_ok(const char *s, size_t n)
+{
+    char tmp[16];
+    if (n >= sizeof(tmp))
+        return false;
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    struct in_addr a;
+    if (inet_pton(AF_INET, tmp, &a) != 1)
+        return false;
+    const unsigned char *o = (const unsigned char *)&a.s_addr;
+    if (o[0] == 0 || o[0] == 127 || o[0] >= 224)
+        return false; /* unspecified, loopback, multicast and reserved */
+    if (o[0] < 10 && o[1] < 10 && o[2] < 10 && o[3] < 10)
+        return false; /* 1.2.3.4: section numbers, versions */
+    /* documentation ranges */
+    if ((o[0] == 192 && o[1] == 0 && o[2] == 2) || (o[0] == 198 && o[1] == 51 && o[2] == 100) ||
+        (o[0] == 203 && o[1] == 0 && o[2] == 113))
+        return false;
+    /* netmasks: ones then zeros */
+    uint32_t v = ntohl(a.s_addr);
+    if (v && ((~v + 1) & ~v) == 0)
+        return false;
+    return true;
+}
+
+static bool ipv6_ok(const char *s, size_t n)
+{
+    char tmp[64];
+    if (n >= sizeof(tmp))
+        return false;
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    size_t groups = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ':' && (i == 0 || s[i - 1] == ':'))
+            groups++;
+    bool compressed = strstr(tmp, "::") != NULL;
+    if (groups < (compressed ? 3u : 8u))
+        return false;
+    struct in6_addr a;
+    if (inet_pton(AF_INET6, tmp, &a) != 1)
+        return false;
+    const unsigned char *b = a.s6_addr;
+    if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8)
+        return false; /* 2001:db8::/32 documentation */
+    if (b[0] == 0xff)
+        return false; /* multicast */
+    bool zero = true;
+    for (int i = 0; i < 15; i++)
+        zero &= b[i] == 0;
+    if (zero) /* :: and ::1 */
+        return false;
+    return true;
+}
+
+bool sgi_valid_ip(const char *s, size_t n)
+{
+    return memchr(s, ':', n) ? ipv6_ok(s, n) : ipv4_ok(s, n);
+}
+
+static bool v_ipv4(const sgi_cand *c, size_t *s, size_t *e)
+{
+    const char *b = c->buf;
+    /* part of a longer dotted sequence (1.3.6.1.4.1, 10.0.19041.1.5) */
+    if (*s >= c->lo + 2 && b[*s - 1] == '.' && is_digit(b[*s - 2]))
+        return false;
+    if (*e + 1 < c->hi && b[*e] == '.' && is_digit(b[*e + 1]))
+        return false;
+    if (*s > c->lo && (b[*s - 1] == 'v' || b[*s - 1] == 'V'))
+        return false;
+    if (sgi_context_has(c, *s, *e, version_words, 16, 0))
+        return false;
+    return ipv4_ok(b + *s, *e - *s);
+}
+
+static bool hex_or_colon(char ch)
+{
+    return is_digit(ch) || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F') || ch == ':';
+}
+
+static bool v_ipv6(const sgi_cand *c, size_t *s, size_t *e)
+{
+    const char *b = c->buf;
+    size_t st = *s, en = *e;
+    while (st > c->lo && hex_or_colon(b[st - 1]))
+        st--;
+    while (en < c->hi && (hex_or_colon(b[en]) || b[en] == '.'))
+        en++;
+    while (en > st && b[en - 1] == '.')
+        en--;
+    if (st > c->lo && (is_alpha(b[st - 1]) || b[st - 1] == '_'))
+        return false;
+    if (en < c->hi && (is_alpha(b[en]) || b[en] == '_'))
+        return false;
+    *s = st;
+    *e = en;
+    return ipv6_ok(b + st, en - st);
+}
+
+static const sgi_matcher matchers[] = {
+    {SGI_R_EMAIL, "@[A-Za-z0-9][A-Za-z0-9\\-]*\\.[A-Za-z0-9]", 0, v_email},
+    {SGI_R_UK_PHONE,
+     "(?:\\+44|\\b0044|\\b0)[ \\-]?(?:\\(0\\)[ \\-]?)?\\(?\\d(?:[ \\-\\)]{0,2}\\d){8,10}\\b", 0,
+     v_phone},
+    {SGI_R_UK_POSTCODE, "\\b[A-Za-z]{1,2}\\d[A-Za-z\\d]? ?\\d[A-Za-z]{2}\\b", 0, v_postcode},
+    {SGI_R_UK_POSTCODE, "\\b(?:GIR ?0AA|BFPO ?\\d{1,4})\\b", HS_FLAG_CASELESS, v_postcode},
+    {SGI_R_IP_ADDRESS, "\\b\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\b", 0, v_ipv4},
+    {SGI_R_IP_ADDRESS, "[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:", 0, v_ipv6},
+};
+
+const sgi_matcher_set sgi_detector_contact = {matchers, SGI_ARRAY_LEN(matchers)};

@@ -1,0 +1,395 @@
+/*
+ * detect_tables.c - tables of people. A reader that sees rows and columns
+ * (CSV now, spreadsheets and pivot caches later) feeds an sgi_table with
+ * the header row, every cell and every hit; at the end the table decides
+ * what each column holds and whether the rows describe people, in which
+ * case it adds one dataset.personal_records finding: the finding an FOI
+ * officer must never miss.
+ *
+ * A column's kind comes from its header when the header says ("Surname",
+ * "NI Number", "Date of birth"), else from its values (most cells hit the
+ * same identifier rule). A table is about people when a column identifies
+ * them and at least one further column says something about them, over
+ * at least SG_OPT_TABLE_MIN_ROWS rows.
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#include "../sg_private.h"
+
+#include <string.h>
+
+static const char *const colkind_names[SGI_COL_COUNT] = {
+#define SGI_COLKIND(e, name) name,
+#include "colkinds.def"
+#undef SGI_COLKIND
+};
+
+const char *sgi_colkind_name(sgi_colkind k)
+{
+    return (unsigned)k < SGI_COL_COUNT ? colkind_names[k] : "other";
+}
+
+/* Header phrases, most specific kinds first: "email address" is an e-mail
+ * column before it is an address column. Matched as whole words, any case. */
+typedef struct header_rule {
+    sgi_colkind kind;
+    const char *const *phrases;
+} header_rule;
+
+static const char *const h_nino[] = {"ni number", "ni no", "ni num", "nino", "national insurance",
+                                     "nat ins", "ni", NULL};
+static const char *const h_nhs[] = {"nhs", "chi number", NULL};
+static const char *const h_dob[] = {"dob", "d.o.b", "date of birth", "birth date", "birthdate",
+                                    "date-of-birth", "born", NULL};
+static const char *const h_email[] = {"email", "e-mail", "e mail", "mail address", NULL};
+static const char *const h_phone[] = {"phone", "telephone", "tel", "mobile", "contact number",
+                                      "tel no", "landline", NULL};
+static const char *const h_postcode[] = {"postcode", "post code", "postal code", "zip",
+                                         "zip code", NULL};
+static const char *const h_passport[] = {"passport", NULL};
+static const char *const h_licence[] = {"driving licence", "driving license", "licence number",
+                                        "license number", "driver number", "dvla", NULL};
+static const char *const h_vehicle[] = {"vrm", "vrn", "vehicle reg", "vehicle registration",
+                                        "registration number", "reg no", "number plate", NULL};
+static const char *const h_bank[] = {"sort code", "sortcode", "account number", "account no",
+                                     "bank account", "acc no", NULL};
+static const char *const h_card[] = {"card number", "card no", "pan", "credit card",
+                                     "debit card", NULL};
+static const char *const h_iban[] = {"iban", NULL};
+static const char *const h_ip[] = {"ip address", "ip", NULL};
+static const char *const h_staff[] = {
+    "staff number", "staff no", "staff id", "service number", "service no", "warrant number",
+    "warrant no", "collar number", "collar no", "shoulder number", "shoulder no", "pay number",
+    "pay no", "payroll number", "payroll no", "employee number", "employee no", "employee id",
+    "personnel number", "personnel no", "badge number", "officer number", "force number", NULL};
+static const char *const h_surname[] = {"surname", "surnames", "last name", "lastname",
+                                        "family name", NULL};
+static const char *const h_forename[] = {"forename", "forenames", "first name", "firstname",
+                                         "given name", "given names", "christian name",
+                                         "middle name", NULL};
+static const char *const h_initials[] = {"initials", "initial", NULL};
+static const char *const h_name[] = {"name", "names", "full name", "fullname", "username",
+                                     "user name", NULL};
+static const char *const h_address[] = {"address", "home address", "street address",
+                                        "address line", "residence", NULL};
+static const char *const h_gender[] = {"gender", "sex", NULL};
+static const char *const h_age[] = {"age", "age band", "age group", "age range", NULL};
+static const char *const h_rank[] = {"rank", "grade", "job title", "role", "position", NULL};
+static const char *const h_unit[] = {"department", "dept", "unit", "location", "station",
+                                     "division", "team", "district", "command", "section",
+                                     "directorate", "branch", "base", NULL};
+static const char *const h_special[] = {
+    "ethnicity", "ethnic", "religion", "faith", "health", "disability", "disabled",
+    "sexual orientation", "sexuality", "offence", "offense", "crime", "victim", "suspect",
+    "offender", "conviction", "medical", "diagnosis", "trade union", "mental", NULL};
+static const char *const h_title[] = {"title", "salutation", NULL};
+
+static const header_rule header_rules[] = {
+    {SGI_COL_NINO, h_nino},         {SGI_COL_NHS, h_nhs},
+    {SGI_COL_DOB, h_dob},           {SGI_COL_EMAIL, h_email},
+    {SGI_COL_IP, h_ip},             {SGI_COL_PHONE, h_phone},
+    {SGI_COL_POSTCODE, h_postcode}, {SGI_COL_PASSPORT, h_passport},
+    {SGI_COL_DRIVING_LICENCE, h_licence}, {SGI_COL_VEHICLE_REG, h_vehicle},
+    {SGI_COL_BANK, h_bank},         {SGI_COL_CARD, h_card},
+    {SGI_COL_IBAN, h_iban},         {SGI_COL_STAFF_NUMBER, h_staff},
+    {SGI_COL_SURNAME, h_surname},   {SGI_COL_FORENAME, h_forename},
+    {SGI_COL_INITIALS, h_initials}, {SGI_COL_NAME, h_name},
+    {SGI_COL_ADDRESS, h_address},   {SGI_COL_GENDER, h_gender},
+    {SGI_COL_AGE, h_age},           {SGI_COL_RANK, h_rank},
+    {SGI_COL_UNIT, h_unit},         {SGI_COL_SPECIAL, h_special},
+    {SGI_COL_TITLE, h_title},
+};
+
+/* "Station name", "File name": a name column about things, not people. */
+static const char *const thing_words[] = {
+    "product", "station", "file", "item", "unit", "team", "company", "organisation",
+    "organization", "department", "street", "road", "place", "site", "building", "course",
+    "event", "document", "sheet", "host", "server", "domain", "business", "brand", "trading",
+    "project", "category", "type", "school", "ward", "force", "area", "region", "scheme",
+    "account", "bank", "branch", "country", "town", "city", "village", "field", "table",
+    "column", "drug", "medication", "vehicle", "model", "make", "software", "application",
+    "service", "operation", "unit name", "location", NULL};
+
+static bool has_any(const char *h, size_t n, const char *const *words)
+{
+    for (size_t i = 0; words[i]; i++)
+        if (sgi_has_word(h, n, words[i]))
+            return true;
+    return false;
+}
+
+sgi_colkind sgi_colkind_of_header(const char *h, size_t n)
+{
+    if (n == 0 || n > 200)
+        return SGI_COL_OTHER;
+    for (size_t i = 0; i < SGI_ARRAY_LEN(header_rules); i++) {
+        if (!has_any(h, n, header_rules[i].phrases))
+            continue;
+        sgi_colkind k = header_rules[i].kind;
+        bool name_kind = k == SGI_COL_NAME || k == SGI_COL_SURNAME || k == SGI_COL_FORENAME;
+        if (name_kind && has_any(h, n, thing_words))
+            return SGI_COL_OTHER;
+        return k;
+    }
+    return SGI_COL_OTHER;
+}
+
+bool sgi_colkind_identifies(sgi_colkind k)
+{
+    switch (k) {
+    case SGI_COL_NAME:
+    case SGI_COL_SURNAME:
+    case SGI_COL_FORENAME:
+    case SGI_COL_EMAIL:
+    case SGI_COL_PHONE:
+    case SGI_COL_ADDRESS:
+    case SGI_COL_NINO:
+    case SGI_COL_NHS:
+    case SGI_COL_STAFF_NUMBER:
+    case SGI_COL_PASSPORT:
+    case SGI_COL_DRIVING_LICENCE:
+    case SGI_COL_VEHICLE_REG:
+    case SGI_COL_BANK:
+    case SGI_COL_CARD:
+    case SGI_COL_IBAN:
+        return true;
+    default:
+        return false;
+    }
+}
+
+sgi_colkind sgi_colkind_of_rule(int rule)
+{
+    switch (rule) {
+    case SGI_R_EMAIL:
+        return SGI_COL_EMAIL;
+    case SGI_R_UK_PHONE:
+        return SGI_COL_PHONE;
+    case SGI_R_UK_POSTCODE:
+        return SGI_COL_POSTCODE;
+    case SGI_R_UK_NINO:
+        return SGI_COL_NINO;
+    case SGI_R_NHS_NUMBER:
+        return SGI_COL_NHS;
+    case SGI_R_PAYMENT_CARD:
+        return SGI_COL_CARD;
+    case SGI_R_IBAN:
+        return SGI_COL_IBAN;
+    case SGI_R_UK_BANK_ACCOUNT:
+        return SGI_COL_BANK;
+    case SGI_R_DATE_OF_BIRTH:
+        return SGI_COL_DOB;
+    case SGI_R_IP_ADDRESS:
+        return SGI_COL_IP;
+    case SGI_R_UK_PASSPORT:
+        return SGI_COL_PASSPORT;
+    case SGI_R_UK_DRIVING_LICENCE:
+        return SGI_COL_DRIVING_LICENCE;
+    case SGI_R_UK_VEHICLE_REG:
+        return SGI_COL_VEHICLE_REG;
+    case SGI_R_PERSON_NAME:
+        return SGI_COL_NAME;
+    default:
+        return SGI_COL_OTHER;
+    }
+}
+
+/* Values that fill a name column without being a name. */
+static const char *const non_names[] = {"n/a", "na", "none", "unknown", "not known", "redacted",
+                                        "withheld", "tbc", "tba", "null", "nil", "various",
+                                        "vacant", "vacancy", "total", "other", NULL};
+
+bool sgi_looks_like_name(const char *s, size_t n)
+{
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    while (n && (*s == ' ' || *s == '\t')) {
+        s++;
+        n--;
+    }
+    if (n < 2 || n > 80)
+        return false;
+    size_t tokens = 0, letters = 0, longest = 0, run = 0;
+    bool upper_seen = false, at_start = true;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        bool letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c >= 0x80;
+        if (letter) {
+            if (at_start) {
+                tokens++;
+                upper_seen |= (c >= 'A' && c <= 'Z') || c >= 0x80;
+            }
+            at_start = false;
+            letters++;
+            run++;
+            longest = SGI_MAX(longest, run);
+            continue;
+        }
+        run = 0;
+        if (c == ' ' || c == ',') {
+            at_start = true;
+            continue;
+        }
+        if (c == '\'' || c == '-' || c == '.')
+            continue;
+        return false; /* digits, @, / ... */
+    }
+    if (tokens == 0 || tokens > 5 || longest < 2 || !upper_seen)
+        return false;
+    for (size_t i = 0; non_names[i]; i++)
+        if (strlen(non_names[i]) == n && sgi_has_word(s, n, non_names[i]))
+            return false;
+    return true;
+}
+
+/* ----------------------------------------------------------------- table */
+
+void sgi_table_init(sgi_table *t, const sgi_mem *mem)
+{
+    memset(t, 0, sizeof(*t));
+    t->mem = mem;
+}
+
+void sgi_table_free(sgi_table *t)
+{
+    sgi_free(t->mem, t->cols);
+    memset(t, 0, sizeof(*t));
+}
+
+sgi_table_col *sgi_table_col_at(sgi_table *t, size_t col)
+{
+    if (col >= SGI_TABLE_MAX_COLS)
+        return NULL;
+    if (col >= t->ncols) {
+        size_t cap = t->capcols;
+        if (!sgi_grow(t->mem, (void **)&t->cols, &cap, col + 1, sizeof(sgi_table_col))) {
+            t->nomem = true;
+            return NULL;
+        }
+        memset(t->cols + t->ncols, 0, (cap - t->ncols) * sizeof(sgi_table_col));
+        t->capcols = cap;
+        t->ncols = col + 1;
+    }
+    return &t->cols[col];
+}
+
+void sgi_table_set_header(sgi_table *t, size_t col, const char *header, size_t n)
+{
+    sgi_table_col *c = sgi_table_col_at(t, col);
+    if (!c)
+        return;
+    c->header = header;
+    c->header_kind = sgi_colkind_of_header(header, n);
+}
+
+void sgi_table_cell(sgi_table *t, size_t col, const char *s, size_t n)
+{
+    sgi_table_col *c = sgi_table_col_at(t, col);
+    if (!c)
+        return;
+    bool blank = true;
+    for (size_t i = 0; i < n && blank; i++)
+        blank = s[i] == ' ' || s[i] == '\t' || s[i] == '\r';
+    if (blank)
+        return;
+    c->nonempty++;
+    if (c->header_kind == SGI_COL_NAME || c->header_kind == SGI_COL_SURNAME ||
+        c->header_kind == SGI_COL_FORENAME)
+        c->namelike += sgi_looks_like_name(s, n);
+}
+
+void sgi_table_hit(sgi_table *t, size_t col, int rule, unsigned long long row)
+{
+    sgi_table_col *c = sgi_table_col_at(t, col);
+    if (!c || rule < 0 || rule >= SGI_RULE_COUNT)
+        return;
+    if (c->last_row[rule] == row) /* count cells, not matches */
+        return;
+    c->last_row[rule] = row;
+    c->hits[rule]++;
+}
+
+sgi_colkind sgi_table_col_kind(const sgi_table_col *c)
+{
+    if (c->header_kind != SGI_COL_OTHER)
+        return c->header_kind;
+    int best = -1;
+    unsigned long long bh = 0;
+    for (int r = 0; r < SGI_RULE_COUNT; r++) {
+        if (r == SGI_R_PERSON_NAME)
+            continue;
+        if (c->hits[r] > bh) {
+            bh = c->hits[r];
+            best = r;
+        }
+    }
+    if (best >= 0 && c->nonempty && bh * 2 >= c->nonempty)
+        return sgi_colkind_of_rule(best);
+    return SGI_COL_OTHER;
+}
+
+/* Does column c identify people? Name headers need name-like values. */
+static bool col_identifies(const sgi_table_col *c, unsigned long long rows)
+{
+    sgi_colkind k = sgi_table_col_kind(c);
+    if (!sgi_colkind_identifies(k) || c->nonempty == 0 || c->nonempty * 4 < rows)
+        return false;
+    if (k == SGI_COL_NAME || k == SGI_COL_SURNAME || k == SGI_COL_FORENAME)
+        return c->namelike * 2 >= c->nonempty;
+    return true;
+}
+
+bool sgi_table_finish(sgi_table *t, const sg_engine *eng, sgi_result *res, const sg_location *loc,
+                      bool hidden)
+{
+    unsigned long long rows = t->data_rows;
+    if (rows < eng->opt_table_min_rows || t->ncols < 2)
+        return false;
+    size_t ident = 0, attrs = 0;
+    for (size_t i = 0; i < t->ncols; i++) {
+        const sgi_table_col *c = &t->cols[i];
+        if (col_identifies(c, rows))
+            ident++;
+        else if (c->nonempty * 10 >= rows)
+            attrs++;
+    }
+    if (ident == 0 || ident + attrs < 2)
+        return false;
+
+    /* the finding: rows, the header texts and what each column holds */
+    sgi_arena *ar = &res->arena;
+    const char **cols = sgi_arena_alloc(ar, t->ncols * sizeof(char *));
+    const char **kinds = sgi_arena_alloc(ar, t->ncols * sizeof(char *));
+    char *desc = sgi_arena_printf(ar, "%llu rows x %zu columns", rows, t->ncols);
+    if (!cols || !kinds || !desc) {
+        res->nomem = true;
+        return false;
+    }
+    for (size_t i = 0; i < t->ncols; i++) {
+        const sgi_table_col *c = &t->cols[i];
+        if (c->header) {
+            cols[i] = c->header;
+        } else {
+            char letter[16];
+            sgi_column_letter((long long)i + 1, letter);
+            cols[i] = sgi_arena_strndup(ar, letter, strlen(letter));
+            if (!cols[i]) {
+                res->nomem = true;
+                return false;
+            }
+        }
+        kinds[i] = sgi_colkind_name(sgi_table_col_kind(c));
+    }
+    sg_finding *f =
+        sgi_result_add(res, eng, SGI_R_DATASET_PERSONAL, hidden, desc, strlen(desc), loc);
+    if (!f)
+        return true;
+    f->rows = (long long)rows;
+    f->ncolumns = t->ncols;
+    f->columns = cols;
+    f->column_kinds = kinds;
+    f->message = sgi_arena_printf(ar, "a table of %llu people with %zu columns: the rows describe "
+                                      "people (%zu identifying column%s)",
+                                  rows, t->ncols, ident, ident == 1 ? "" : "s");
+    return true;
+}

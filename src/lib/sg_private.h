@@ -1,0 +1,450 @@
+/*
+ * sg_private.h - internal structures shared by the library's parts.
+ * Never installed. Internal non-static symbols are prefixed sgi_.
+ *
+ * The flow of one file:
+ *   input.c    opens it, peeks the first bytes, hashes what is read
+ *   identify   every reader in readers.def bids on the peek; best bid wins
+ *   reader     decodes and cuts the input into blocks of whole lines/records
+ *   detect.c   runs the Vectorscan database over a block, hands each match
+ *              to its rule's validator, sorts and de-overlaps the hits
+ *   reader     turns each hit into a location and adds it to the result
+ *   result.c   masks, counts, caps and judges the findings
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#ifndef SG_PRIVATE_H
+#define SG_PRIVATE_H
+
+#include "spillguard.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define SGI_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define SGI_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define SGI_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+#if defined(__GNUC__)
+#define SGI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define SGI_PRINTF(f, a)
+#endif
+
+/* ---------------------------------------------------------------- alloc */
+typedef struct sgi_mem {
+    sg_allocator a;
+} sgi_mem;
+
+void sgi_mem_init(sgi_mem *m, const sg_allocator *a);
+void *sgi_malloc(const sgi_mem *m, size_t n);
+void *sgi_calloc(const sgi_mem *m, size_t count, size_t n);
+void *sgi_realloc(const sgi_mem *m, void *p, size_t n);
+void sgi_free(const sgi_mem *m, void *p);
+char *sgi_strndup(const sgi_mem *m, const char *s, size_t n);
+/* Grow *vec (of *cap elements of size elem) to hold at least need. */
+bool sgi_grow(const sgi_mem *m, void **vec, size_t *cap, size_t need, size_t elem);
+
+/* Arena: many small strings that die together (one file's result). */
+typedef struct sgi_arena_chunk sgi_arena_chunk;
+typedef struct sgi_arena {
+    const sgi_mem *mem;
+    sgi_arena_chunk *head;
+    size_t used; /* bytes used in head */
+} sgi_arena;
+
+void sgi_arena_init(sgi_arena *ar, const sgi_mem *mem);
+void *sgi_arena_alloc(sgi_arena *ar, size_t n);
+char *sgi_arena_strndup(sgi_arena *ar, const char *s, size_t n);
+char *sgi_arena_printf(sgi_arena *ar, const char *fmt, ...) SGI_PRINTF(2, 3);
+void sgi_arena_reset(sgi_arena *ar); /* keeps the first chunk */
+void sgi_arena_free(sgi_arena *ar);
+
+/* ---------------------------------------------------------------- rules */
+enum sgi_rule {
+#define SGI_RULE(e, id, name, sev, mask, desc) SGI_R_##e,
+#include "detectors/rules.def"
+#undef SGI_RULE
+    SGI_RULE_COUNT
+};
+
+typedef enum sgi_mask_style {
+    SGI_MASK_ENDS_2_1, /* AB******C */
+    SGI_MASK_ENDS_2_2,
+    SGI_MASK_LAST_4,
+    SGI_MASK_EMAIL,
+    SGI_MASK_NAME,
+    SGI_MASK_POSTCODE,
+    SGI_MASK_IP,
+    SGI_MASK_ALL,
+    SGI_MASK_NONE
+} sgi_mask_style;
+
+typedef struct sgi_rule_def {
+    sg_rule_info info;
+    sgi_mask_style mask;
+} sgi_rule_def;
+
+extern const sgi_rule_def sgi_rules[SGI_RULE_COUNT];
+
+/* Mask value into out (at least n+1 bytes); returns out. */
+char *sgi_mask(sgi_mask_style style, const char *value, size_t n, char *out);
+/* The verdict one finding asks for. */
+sg_verdict sgi_rule_verdict(int rule, bool hidden);
+
+/* -------------------------------------------------------------- engine */
+struct hs_database;
+struct hs_scratch;
+
+/* A candidate: a Vectorscan match with the text around it. */
+typedef struct sgi_cand {
+    const char *buf;    /* the block */
+    size_t lo, hi;      /* the hit must lie inside [lo, hi): its cell or line */
+    size_t ctx_lo;      /* context words may be read from [ctx_lo, from) */
+    size_t from, to;    /* the match */
+    const char *header; /* column header of the cell, or NULL */
+    size_t header_len;
+} sgi_cand;
+
+typedef struct sgi_hit {
+    size_t start, end; /* bytes of the block */
+    uint32_t rule;
+    uint32_t aux; /* reader-specific (CSV: field index) */
+} sgi_hit;
+
+/* Returns true to accept, with the hit bounds (in [c->lo, c->hi)) set. */
+typedef bool (*sgi_validate_fn)(const sgi_cand *c, size_t *start, size_t *end);
+
+typedef struct sgi_matcher {
+    int rule;
+    const char *regex;
+    unsigned hs_flags;
+    sgi_validate_fn validate;
+} sgi_matcher;
+
+typedef struct sgi_matcher_set {
+    const sgi_matcher *matchers;
+    size_t count;
+} sgi_matcher_set;
+
+#define SGI_DETECTOR(name) extern const sgi_matcher_set sgi_detector_##name;
+#include "detectors/detectors.def"
+#undef SGI_DETECTOR
+
+struct sg_engine {
+    sgi_mem mem;
+    unsigned long long opt_max_findings;
+    unsigned long long opt_max_record;
+    unsigned long long opt_table_min_rows;
+    unsigned long long opt_hash;
+    unsigned long long opt_max_depth;
+    bool compiled;
+    struct hs_database *db;
+    const sgi_matcher **matchers; /* by Vectorscan id */
+    size_t nmatchers;
+    char error[256];
+};
+
+/* --------------------------------------------------------------- input */
+#define SGI_PEEK_MAX 65536
+
+typedef struct sgi_input {
+    int fd;                   /* -1 for memory */
+    const unsigned char *mem; /* memory input */
+    size_t memlen;
+    unsigned char *peek; /* first bytes, SGI_PEEK_MAX capacity */
+    size_t peeklen;
+    size_t peekpos; /* bytes of peek already handed out by read */
+    bool eof;
+    unsigned long long consumed; /* bytes handed out by sgi_input_read */
+    void *sha;                   /* EVP_MD_CTX or NULL */
+    int err;                     /* errno of a failed read, or 0 */
+} sgi_input;
+
+sg_status sgi_input_open_fd(sgi_input *in, int fd, bool hash, const sgi_mem *mem);
+sg_status sgi_input_open_mem(sgi_input *in, const void *data, size_t len, bool hash,
+                             const sgi_mem *mem);
+/* Read up to n bytes; 0 at end of file; -1 on error (in->err). */
+long sgi_input_read(sgi_input *in, void *buf, size_t n);
+/* Drain to end of file (hashing) and write the hex digest to out[65]. */
+sg_status sgi_input_finish(sgi_input *in, char *hex_out, bool *have_hash);
+void sgi_input_close(sgi_input *in, const sgi_mem *mem);
+
+/* ------------------------------------------------------------- decoding */
+typedef enum sgi_encoding {
+    SGI_ENC_UTF8 = 0,
+    SGI_ENC_UTF8_BOM,
+    SGI_ENC_UTF16LE,
+    SGI_ENC_UTF16BE,
+    SGI_ENC_CP1252
+} sgi_encoding;
+
+const char *sgi_encoding_name(sgi_encoding e);
+
+/* Classification of the first bytes of a file. */
+typedef struct sgi_sniff {
+    bool text;           /* looks like text in enc */
+    sgi_encoding enc;
+    size_t bom_len;
+} sgi_sniff;
+
+void sgi_sniff_text(const unsigned char *p, size_t n, sgi_sniff *out);
+
+/* Streaming decoder to UTF-8. Invalid UTF-8 bytes are read as Windows-1252
+ * one by one, and their positions are kept so that byte offsets in the
+ * original file can be recovered (sgi_pos). */
+typedef struct sgi_decoder {
+    sgi_encoding enc;
+    unsigned char pend[4]; /* incomplete sequence carried over */
+    size_t npend;
+    size_t skip_bom; /* BOM bytes still to drop */
+    unsigned long long fallbacks; /* bytes decoded as Windows-1252 in UTF-8 mode */
+} sgi_decoder;
+
+void sgi_decoder_init(sgi_decoder *d, sgi_encoding enc, size_t bom_len);
+/* Decode in[0,n) appending to out (capacity >= 3*n+12). Returns bytes
+ * written. In UTF-8 mode, the offsets (base + output offset) of fallback
+ * characters are appended to *fb (a vector of size_t, capacity *fbcap, count *nfb).
+ * final: no more input follows (flush incomplete sequences). */
+size_t sgi_decode(sgi_decoder *d, const unsigned char *in, size_t n, char *out, size_t base,
+                  bool final, const sgi_mem *mem, size_t **fb, size_t *nfb, size_t *fbcap,
+                  bool *nomem);
+
+/* Decode a small buffer whole into a fresh allocation (for sniffing). */
+char *sgi_decode_all(sgi_encoding enc, size_t bom_len, const unsigned char *p, size_t n,
+                     size_t *outlen, const sgi_mem *mem);
+
+/* A cursor over decoded text that tracks line, column (characters) and the
+ * byte offset in the source; it only moves forward. */
+typedef struct sgi_pos {
+    sgi_encoding enc;
+    const char *buf;     /* current block */
+    size_t at;           /* position in buf */
+    const size_t *fb;    /* fallback offsets in buf (UTF-8 mode) */
+    size_t nfb, fbi;
+    long long line, col; /* of buf[at] */
+    long long src;       /* source byte offset of buf[at] */
+} sgi_pos;
+
+void sgi_pos_init(sgi_pos *p, sgi_encoding enc, long long src_start);
+void sgi_pos_block(sgi_pos *p, const char *buf, size_t at, const size_t *fb, size_t nfb);
+void sgi_pos_advance(sgi_pos *p, size_t to);
+
+/* -------------------------------------------------------------- results */
+typedef struct sgi_result {
+    sg_file_result pub;
+    sgi_arena arena;
+    sg_finding *findings;
+    size_t nfindings, capfindings;
+    unsigned long long counts[SGI_RULE_COUNT];
+    char sha256[65];
+    bool nomem;        /* a finding could not be stored */
+    sg_verdict worst;  /* the worst verdict a finding asked for */
+} sgi_result;
+
+void sgi_result_init(sgi_result *r, const sgi_mem *mem);
+void sgi_result_reset(sgi_result *r);
+void sgi_result_free(sgi_result *r);
+void sgi_result_set_path(sgi_result *r, const char *path);
+void sgi_result_error(sgi_result *r, sg_status st, const char *fmt, ...) SGI_PRINTF(3, 4);
+/* Add a finding (value is copied and masked). Returns the stored finding
+ * or NULL when the rule's cap was reached (it is still counted). */
+sg_finding *sgi_result_add(sgi_result *r, const sg_engine *eng, int rule, bool hidden,
+                           const char *value, size_t vlen, const sg_location *loc);
+/* Fix pub.findings, pub.nfindings and the verdict. */
+void sgi_result_seal(sgi_result *r);
+
+/* -------------------------------------------------------------- scanner */
+typedef struct sgi_hits {
+    sgi_hit *v;
+    size_t n, cap;
+} sgi_hits;
+
+struct sg_scanner {
+    const sg_engine *eng;
+    struct hs_scratch *scratch;
+    sgi_result own; /* result for the single-file API */
+    sgi_hits hits;
+    /* per block, set by the reader for the match callback */
+    const char *blk;
+    size_t blk_ctx_lo;
+    void *locator_opaque;
+    void (*locator)(void *opaque, size_t pos, sgi_cand *c);
+    sg_status blk_status;
+};
+
+/* Context handed to a reader for one file. */
+typedef struct sgi_ctx {
+    sg_scanner *sc;
+    const sg_engine *eng;
+    const sgi_mem *mem;
+    sgi_input *in;
+    sgi_result *res;
+    const char *ext;   /* lower-case extension hint, "" if none */
+    sgi_sniff sniff;
+} sgi_ctx;
+
+/* ---------------------------------------------------------------- readers */
+typedef struct sgi_peek {
+    const unsigned char *p;
+    size_t n;
+    bool complete;   /* the whole file is in p */
+    const char *ext; /* lower-case extension hint, "" if none */
+    const sgi_sniff *sniff;
+    const char *text; /* p decoded to UTF-8 if sniff->text, else NULL */
+    size_t textlen;
+} sgi_peek;
+
+typedef struct sgi_reader {
+    const char *name;
+    /* Bits of evidence that the peek is this format (0: not). Checks magic
+     * numbers or content only; the extension may add at most one bit. */
+    int (*bid)(const sgi_peek *pk);
+    /* Read the whole input and add findings. Sets ctx->res->pub.format. */
+    sg_status (*scan)(sgi_ctx *ctx, const sgi_peek *pk);
+} sgi_reader;
+
+#define SGI_READER(name) extern const sgi_reader sgi_reader_##name;
+#include "readers/readers.def"
+#undef SGI_READER
+
+/* Scan one opened input into res (used by the scanner and the batch). */
+void sgi_scan_input(sg_scanner *sc, sgi_input *in, const char *path, sgi_result *res);
+/* Scan what fd reads to its end; fills res. */
+void sgi_scan_fd_into(sg_scanner *sc, int fd, const char *name, sgi_result *res);
+/* Scan a path; fills res (never fails otherwise). */
+void sgi_scan_path_into(sg_scanner *sc, const char *path, bool nofollow, sgi_result *res);
+
+/* --------------------------------------------------------------- detect */
+/* Run every matcher over buf[lo, hi) and append validated hits to
+ * sc->hits. sc->locator (may be NULL) narrows each candidate to its cell.
+ * Returns SG_OK or SG_E_ENGINE. */
+sg_status sgi_detect(sg_scanner *sc, const char *buf, size_t ctx_lo, size_t lo, size_t hi);
+/* Sort hits by position and drop any hit that lies inside another. */
+void sgi_hits_settle(sgi_hits *h);
+bool sgi_hits_push(sgi_hits *h, const sgi_mem *mem, size_t start, size_t end, int rule,
+                   uint32_t aux);
+
+/* Helpers for validators */
+bool sgi_context_has(const sgi_cand *c, size_t start, size_t end, const char *const *words,
+                     size_t before, size_t after);
+bool sgi_header_has(const sgi_cand *c, const char *const *words);
+/* Case-insensitive: does text[0,n) contain word at a word boundary? */
+bool sgi_has_word(const char *text, size_t n, const char *word);
+/* Is the byte at buf[i] a letter or digit (ASCII)? Out of range is false. */
+bool sgi_isalnum_at(const char *buf, size_t lo, size_t hi, size_t i);
+
+/* Identifier validators, exposed for unit tests. s is the candidate text. */
+bool sgi_valid_nino(const char *s, size_t n);
+bool sgi_valid_nhs(const char *s, size_t n);
+bool sgi_valid_card(const char *s, size_t n);
+bool sgi_valid_iban(const char *s, size_t n);
+bool sgi_valid_postcode(const char *s, size_t n);
+bool sgi_valid_uk_phone(const char *s, size_t n);
+bool sgi_valid_email(const char *s, size_t n);
+bool sgi_valid_ip(const char *s, size_t n);
+bool sgi_valid_driving_licence(const char *s, size_t n);
+bool sgi_valid_vehicle_reg(const char *s, size_t n);
+bool sgi_valid_date(const char *s, size_t n); /* a real past date */
+bool sgi_valid_sort_code(const char *s, size_t n);
+
+/* ---------------------------------------------------------------- tables */
+/* What a column holds, from its header and values. */
+typedef enum sgi_colkind {
+#define SGI_COLKIND(e, name) SGI_COL_##e,
+#include "detectors/colkinds.def"
+#undef SGI_COLKIND
+    SGI_COL_COUNT
+} sgi_colkind;
+
+const char *sgi_colkind_name(sgi_colkind k);
+/* Classify a header text. */
+sgi_colkind sgi_colkind_of_header(const char *h, size_t n);
+/* Does the column kind identify a person by itself? */
+bool sgi_colkind_identifies(sgi_colkind k);
+/* The column kind a rule's hits suggest (SGI_COL_OTHER if none). */
+sgi_colkind sgi_colkind_of_rule(int rule);
+/* Does a cell value look like a person's name (for name columns)? */
+bool sgi_looks_like_name(const char *s, size_t n);
+
+/* A table seen by a reader: header, cells and hits, column by column.
+ * Columns past SGI_TABLE_MAX_COLS are scanned but not classified. */
+#define SGI_TABLE_MAX_COLS 512
+
+typedef struct sgi_table_col {
+    const char *header; /* owned by the result's arena, or NULL */
+    sgi_colkind header_kind;
+    unsigned long long nonempty, namelike;
+    unsigned long long hits[SGI_RULE_COUNT];
+    unsigned long long last_row[SGI_RULE_COUNT];
+} sgi_table_col;
+
+typedef struct sgi_table {
+    const sgi_mem *mem;
+    sgi_table_col *cols;
+    size_t ncols, capcols;
+    unsigned long long data_rows; /* non-blank rows below the header */
+    bool nomem;
+} sgi_table;
+
+void sgi_table_init(sgi_table *t, const sgi_mem *mem);
+void sgi_table_free(sgi_table *t);
+sgi_table_col *sgi_table_col_at(sgi_table *t, size_t col);
+void sgi_table_set_header(sgi_table *t, size_t col, const char *header, size_t n);
+void sgi_table_cell(sgi_table *t, size_t col, const char *s, size_t n);
+void sgi_table_hit(sgi_table *t, size_t col, int rule, unsigned long long row);
+sgi_colkind sgi_table_col_kind(const sgi_table_col *c);
+/* Add a dataset.personal_records finding if the rows describe people.
+ * Returns true if they do. */
+bool sgi_table_finish(sgi_table *t, const sg_engine *eng, sgi_result *res, const sg_location *loc,
+                      bool hidden);
+
+/* --------------------------------------------------------------- reports */
+typedef struct sgi_out {
+    char *p;
+    size_t n, cap;
+    bool nomem;
+} sgi_out;
+
+void sgi_out_put(sgi_out *o, const char *s, size_t n);
+void sgi_out_puts(sgi_out *o, const char *s);
+void sgi_out_printf(sgi_out *o, const char *fmt, ...) SGI_PRINTF(2, 3);
+/* A JSON string literal (quotes included); invalid UTF-8 becomes U+FFFD. */
+void sgi_out_json_str(sgi_out *o, const char *s);
+void sgi_out_json_strn(sgi_out *o, const char *s, size_t n);
+/* Text for a terminal: control characters and invalid UTF-8 as \xNN. */
+void sgi_out_safe(sgi_out *o, const char *s);
+
+struct sg_report {
+    sg_report_format fmt;
+    unsigned flags;
+    sg_write_fn write;
+    void *opaque;
+    sgi_mem mem;
+    sgi_out out;   /* the current record(s), flushed per file */
+    sgi_out notes; /* SARIF: tool notifications, written at the end */
+    bool failed;
+    bool started;
+    unsigned long long results; /* SARIF results written */
+};
+
+/* Write and empty rep->out; false if the writer failed. */
+bool sgi_report_flush(sg_report *rep);
+int sgi_report_text_file(sg_report *rep, const sg_file_result *r);
+sg_status sgi_report_text_finish(sg_report *rep, const sg_summary *s);
+int sgi_report_jsonl_file(sg_report *rep, const sg_file_result *r);
+sg_status sgi_report_jsonl_finish(sg_report *rep, const sg_summary *s);
+int sgi_report_sarif_file(sg_report *rep, const sg_file_result *r);
+sg_status sgi_report_sarif_finish(sg_report *rep, const sg_summary *s);
+/* The value to print for a finding: unmasked only with SG_REPORT_REVEAL. */
+const char *sgi_report_value(const sg_report *rep, const sg_finding *f);
+
+/* ------------------------------------------------------------------ util */
+/* Column letters for a 1-based index ("A", "AB"...). out >= 8 bytes. */
+void sgi_column_letter(long long index, char *out);
+/* Lower-case ASCII extension of path ("csv"), "" if none; out >= 16. */
+void sgi_path_ext(const char *path, char *out, size_t outlen);
+
+#endif /* SG_PRIVATE_H */
