@@ -135,10 +135,12 @@ static char *mask_postcode(const char *v, size_t n, char *out)
     return out;
 }
 
-/* The first group of an address stays. */
+/* The first group of an address stays (only when there are groups). */
 static char *mask_ip(const char *v, size_t n, char *out)
 {
     size_t i = 0;
+    if (!memchr(v, '.', n) && !memchr(v, ':', n))
+        return mask_ends(v, n, 0, 0, out);
     while (i < n && v[i] != '.' && v[i] != ':') {
         out[i] = v[i];
         i++;

@@ -134,6 +134,9 @@ sgi_colkind sgi_colkind_of_header(const char *h, size_t n)
     return SGI_COL_OTHER;
 }
 
+/* Columns that single out a person on their own. An address or a phone
+ * number may be a station's or a desk's: they describe people in a table
+ * that has one of these, but do not make a table of people alone. */
 bool sgi_colkind_identifies(sgi_colkind k)
 {
     switch (k) {
@@ -141,8 +144,6 @@ bool sgi_colkind_identifies(sgi_colkind k)
     case SGI_COL_SURNAME:
     case SGI_COL_FORENAME:
     case SGI_COL_EMAIL:
-    case SGI_COL_PHONE:
-    case SGI_COL_ADDRESS:
     case SGI_COL_NINO:
     case SGI_COL_NHS:
     case SGI_COL_STAFF_NUMBER:

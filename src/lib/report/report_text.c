@@ -129,17 +129,23 @@ int sgi_report_text_file(sg_report *rep, const sg_file_result *r)
     bool verbose = (rep->flags & SG_REPORT_VERBOSE) != 0;
     size_t shown[64] = {0};
     size_t nrules = SGI_MIN(r->nrule_counts, SGI_ARRAY_LEN(shown));
-    for (size_t i = 0; i < r->nfindings; i++) {
-        const sg_finding *f = &r->findings[i];
-        size_t ri = nrules;
-        for (size_t k = 0; k < nrules; k++)
-            if (strcmp(sg_rule_at(k)->id, f->rule) == 0)
-                ri = k;
-        if (ri < nrules && !verbose && shown[ri] >= EXAMPLES_PER_RULE)
-            continue;
-        if (ri < nrules)
-            shown[ri]++;
-        finding_line(rep, f);
+    /* tables of people first: they are what decides a release */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < r->nfindings; i++) {
+            const sg_finding *f = &r->findings[i];
+            bool dataset = strncmp(f->rule, "dataset.", 8) == 0;
+            if (dataset != (pass == 0))
+                continue;
+            size_t ri = nrules;
+            for (size_t k = 0; k < nrules; k++)
+                if (strcmp(sg_rule_at(k)->id, f->rule) == 0)
+                    ri = k;
+            if (ri < nrules && !verbose && !dataset && shown[ri] >= EXAMPLES_PER_RULE)
+                continue;
+            if (ri < nrules)
+                shown[ri]++;
+            finding_line(rep, f);
+        }
     }
     for (size_t k = 0; k < nrules; k++) {
         unsigned long long total = r->rule_counts[k];
