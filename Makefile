@@ -2,7 +2,10 @@
 #
 #   make             the library (build/libspillguard.a) and the tool (build/spillguard)
 #   make test        unit tests, CLI tests and the fuzz corpus replay
-#   make asan        the same tests built with AddressSanitizer + UBSan (build-asan/)
+#   make asan        the same tests built with AddressSanitizer + UBSan (build-asan/);
+#                    the peak-memory test runs only in the plain build (ASan's
+#                    shadow memory and quarantine would be measured, not ours)
+#   make tsan        the threaded CLI tests under ThreadSanitizer (build-tsan/)
 #   make fuzz        libFuzzer targets (clang), see tests/fuzz/README.md
 #   make bench       the text/CSV benchmark (bench/README.md)
 #
@@ -36,7 +39,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB := $(BUILD)/libspillguard.a
 BIN := $(BUILD)/spillguard
 
-.PHONY: all test unit cli-test replay asan fuzz bench clean format lint
+.PHONY: all test unit cli-test replay asan tsan fuzz bench clean format lint
 
 all: $(BIN)
 
@@ -62,18 +65,27 @@ $(BUILD)/tests/replay: tests/fuzz/replay.c tests/fuzz/fuzz_scan.c $(LIB)
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
+# which CLI test classes to run (all by default)
+CLI_TESTS ?= test_cli
 cli-test: $(BIN)
-	SPILLGUARD=$(BIN) /usr/bin/python3 -m unittest discover -s tests/cli -p 'test_*.py' -v
+	cd tests/cli && SPILLGUARD=$(abspath $(BIN)) /usr/bin/python3 -m unittest -v $(CLI_TESTS)
 
 replay: $(BUILD)/tests/replay
 	$(BUILD)/tests/replay tests/fuzz/corpus tests/data
 
 test: unit cli-test replay
 
+SAN_CLI_TESTS := test_cli.Examples test_cli.Walk test_cli.ExitCodes test_cli.Output test_cli.Sarif
+
 asan:
 	$(MAKE) BUILD=build-asan OPT=-O1 \
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  LDFLAGS="-fsanitize=address,undefined" test
+	  LDFLAGS="-fsanitize=address,undefined" CLI_TESTS="$(SAN_CLI_TESTS)" test
+
+tsan:
+	TSAN_OPTIONS="halt_on_error=1 exitcode=66" $(MAKE) BUILD=build-tsan OPT=-O1 \
+	  EXTRA_CFLAGS="-fsanitize=thread" LDFLAGS="-fsanitize=thread" \
+	  CLI_TESTS="test_cli.Walk test_cli.Examples" cli-test
 
 fuzz:
 	$(MAKE) -C tests/fuzz
@@ -85,6 +97,6 @@ format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) include/spillguard.h src/lib/sg_private.h
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-tsan build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

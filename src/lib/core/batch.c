@@ -116,19 +116,19 @@ static void deliver(sg_batch *b, unsigned long long seq, sgi_result *res)
             if (!r)
                 break;
             b->slots[i] = NULL;
-            b->deliver_seq++;
-            pthread_cond_broadcast(&b->cv_space);
             bool aborted = b->aborted;
             pthread_mutex_unlock(&b->mu);
             /* only the delivering thread touches sum and calls back */
             count(&b->sum, &r->pub);
             int rc = aborted ? 0 : b->cb(b->opaque, &r->pub);
             pthread_mutex_lock(&b->mu);
+            /* the result goes back before the window moves: a job let in
+             * by the move must find a free result */
             b->free_res[b->nfree++] = r;
-            if (rc) {
+            b->deliver_seq++;
+            if (rc)
                 b->aborted = true;
-                pthread_cond_broadcast(&b->cv_space);
-            }
+            pthread_cond_broadcast(&b->cv_space);
         }
         b->delivering = false;
     }

@@ -1,0 +1,54 @@
+#!/bin/sh
+# Install what spillguard needs on Debian (12 "bookworm" or later).
+#
+#   scripts/setup.sh          build and run: compiler, Vectorscan, OpenSSL
+#   scripts/setup.sh --test   also what the tests need: cmocka, Python's
+#                             jsonschema, and Microsoft's SARIF validator
+#                             (npm, into .deps/; used by tests/cli only)
+#   scripts/setup.sh --bench  also the benchmark peers: ripgrep, GNU time
+#
+# Safe to run again; installs only what is missing.
+set -eu
+cd "$(dirname "$0")/.."
+
+want_test=0
+want_bench=0
+for a in "$@"; do
+    case "$a" in
+    --test) want_test=1 ;;
+    --bench) want_bench=1 ;;
+    *) echo "usage: $0 [--test] [--bench]" >&2; exit 2 ;;
+    esac
+done
+
+pkgs="build-essential pkg-config libvectorscan-dev libssl-dev"
+[ $want_test = 1 ] && pkgs="$pkgs libcmocka-dev python3 python3-jsonschema"
+[ $want_bench = 1 ] && pkgs="$pkgs ripgrep time python3"
+
+missing=""
+for p in $pkgs; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ $want_test = 1 ] && ! command -v npm >/dev/null 2>&1; then
+    missing="$missing npm"
+fi
+
+if [ -n "$missing" ]; then
+    SUDO=""
+    [ "$(id -u)" = 0 ] || SUDO=sudo
+    echo "setup: installing$missing"
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    # shellcheck disable=SC2086
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+fi
+
+if [ $want_test = 1 ]; then
+    mt=.deps/sarif/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
+    if [ ! -x "$mt" ]; then
+        echo "setup: installing the SARIF validator (@microsoft/sarif-multitool 5.7.0)"
+        mkdir -p .deps/sarif
+        npm install --prefix .deps/sarif --no-audit --no-fund --no-save \
+            @microsoft/sarif-multitool@5.7.0 @microsoft/sarif-multitool-linux@5.7.0 >/dev/null
+        chmod u+x "$mt" # npm may refuse the package's own postinstall chmod
+    fi
+fi
