@@ -7,7 +7,8 @@
 #                    shadow memory and quarantine would be measured, not ours)
 #   make tsan        the threaded CLI tests under ThreadSanitizer (build-tsan/)
 #   make fuzz        libFuzzer targets (clang), see tests/fuzz/README.md
-#   make bench       the text/CSV benchmark (bench/README.md)
+#   make bench       the text/CSV benchmark beside ripgrep (bench/README.md)
+#   make bench-prefilter   Vectorscan vs the token pass (bench/prefilter_bench.c)
 #
 # WERROR=1 turns warnings into errors (CI does).
 
@@ -39,7 +40,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB := $(BUILD)/libspillguard.a
 BIN := $(BUILD)/spillguard
 
-.PHONY: all test unit cli-test replay asan tsan fuzz bench clean format lint
+.PHONY: all test unit cli-test replay asan tsan fuzz bench bench-prefilter clean format lint
 
 all: $(BIN)
 
@@ -92,6 +93,12 @@ fuzz:
 
 bench: $(BIN)
 	bench/text_bench.sh
+
+$(BUILD)/bench/prefilter_bench: bench/prefilter_bench.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc/lib $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+bench-prefilter: $(BUILD)/bench/prefilter_bench
 
 format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) include/spillguard.h src/lib/sg_private.h

@@ -33,6 +33,15 @@
 #define SGI_PRINTF(f, a)
 #endif
 
+/* Is c one of the characters of set? (Unlike strchr, never for c == 0.) */
+static inline bool sgi_in(char c, const char *set)
+{
+    for (; *set; set++)
+        if (*set == c)
+            return true;
+    return false;
+}
+
 /* ---------------------------------------------------------------- alloc */
 typedef struct sgi_mem {
     sg_allocator a;
@@ -106,6 +115,7 @@ typedef struct sgi_cand {
     size_t from, to;    /* the match */
     const char *header; /* column header of the cell, or NULL */
     size_t header_len;
+    int header_kind; /* the header's sgi_colkind (SGI_COL_OTHER = 0 if none) */
 } sgi_cand;
 
 typedef struct sgi_hit {
@@ -117,12 +127,66 @@ typedef struct sgi_hit {
 /* Returns true to accept, with the hit bounds (in [c->lo, c->hi)) set. */
 typedef bool (*sgi_validate_fn)(const sgi_cand *c, size_t *start, size_t *end);
 
+/*
+ * A run of digit groups and the separators between them, as the token
+ * pass sees it: "+44 (0)20 7123 4567" is one run of five groups. Number
+ * matchers look at windows of consecutive groups.
+ */
+#define SGI_RUN_GROUPS 12
+
+typedef struct sgi_run {
+    size_t s, e; /* first character ('+', '(' or a digit) to after the last digit */
+    int ng;
+    size_t gs[SGI_RUN_GROUPS], ge[SGI_RUN_GROUPS]; /* digits of group i */
+    char sep[SGI_RUN_GROUPS];                      /* first separator byte before group i */
+    unsigned char seplen[SGI_RUN_GROUPS];          /* its length (0 for group 0) */
+} sgi_run;
+
+typedef struct sgi_tok sgi_tok; /* the token pass, opaque to matchers */
+struct sgi_matcher;
+/* Offer [s, e) to matcher m's validator; an accepted one becomes a hit. */
+void sgi_tok_try(sgi_tok *t, const struct sgi_matcher *m, size_t s, size_t e);
+const char *sgi_tok_buf(const sgi_tok *t);
+const char *sgi_tok_header(const sgi_tok *t); /* the cell's column header, or NULL */
+
+size_t sgi_tok_end(const sgi_tok *t); /* where the current cell or block ends */
+
+/*
+ * A matcher finds candidates for one rule in exactly one way, and hands
+ * them to its validator:
+ *   regex  a Vectorscan pattern, for sparse things (an '@'); it reports
+ *          match ends only, so the validator finds the start (from == to)
+ *   shape  a word that starts with letters and has digits ("AB123456C"),
+ *          tried where letters lead into a digit: A letter, D digit,
+ *          Z letter or 9, N letter or digit, _ an optional space, any
+ *          other character itself (any case); the word must end there
+ *   parse  the same as code, returning the end or 0
+ *   digits a window of consecutive digit groups of a run holding
+ *          digits..digits_max digits in at most groups groups ("07911
+ *          123456" is a window of 11 digits in 2 groups); lead: a window
+ *          from the run's first group includes its '+' or '('
+ *   run    a function over each digit run, for other structures (dates)
+ */
 typedef struct sgi_matcher {
     int rule;
     const char *regex;
     unsigned hs_flags;
+    const char *shape;
+    size_t (*parse)(const char *b, size_t s, size_t hi);
+    unsigned char digits, digits_max, groups;
+    bool lead;
+    void (*run)(sgi_tok *t, const struct sgi_matcher *m, const sgi_run *r);
     sgi_validate_fn validate;
 } sgi_matcher;
+
+#define SGI_WINDOW_MAX_DIGITS 24
+
+/* Which letter-led words a shape can be: letters before the first digit
+ * (min..max), attached to it or one space before it. */
+typedef struct sgi_word_fit {
+    unsigned char min, max;
+    bool attached, spaced;
+} sgi_word_fit;
 
 typedef struct sgi_matcher_set {
     const sgi_matcher *matchers;
@@ -141,9 +205,21 @@ struct sg_engine {
     unsigned long long opt_hash;
     unsigned long long opt_max_depth;
     bool compiled;
-    struct hs_database *db;
-    const sgi_matcher **matchers; /* by Vectorscan id */
+    struct hs_database *db;       /* NULL if no matcher has a regex */
+    const sgi_matcher **matchers; /* regex matchers, by Vectorscan id */
     size_t nmatchers;
+    const sgi_matcher **words;    /* shape and parse matchers */
+    struct sgi_word_fit *fits;    /* how many letters each word starts with */
+    size_t nwords;
+    /* word matchers by letters leading in (0-9) and attached/spaced */
+    unsigned short *wlist;
+    size_t wstart[10][2], wcount[10][2];
+    const sgi_matcher **runs;     /* digit-run matchers */
+    size_t nruns;
+    /* window matchers by the number of digits they take */
+    const sgi_matcher **wins;
+    size_t winstart[SGI_WINDOW_MAX_DIGITS + 1], wincount[SGI_WINDOW_MAX_DIGITS + 1];
+    size_t win_max; /* the most digits any takes */
     char error[256];
 };
 
@@ -260,6 +336,8 @@ void sgi_result_seal(sgi_result *r);
 typedef struct sgi_hits {
     sgi_hit *v;
     size_t n, cap;
+    sgi_hit *tmp; /* for sorting */
+    size_t tmpcap;
 } sgi_hits;
 
 struct sg_scanner {
@@ -322,8 +400,15 @@ void sgi_scan_path_into(sg_scanner *sc, const char *path, bool nofollow, sgi_res
  * sc->hits. sc->locator (may be NULL) narrows each candidate to its cell.
  * Returns SG_OK or SG_E_ENGINE. */
 sg_status sgi_detect(sg_scanner *sc, const char *buf, size_t ctx_lo, size_t lo, size_t hi);
-/* Sort hits by position and drop any hit that lies inside another. */
-void sgi_hits_settle(sgi_hits *h);
+/* The token pass over buf[lo, hi): digit runs and letter-led words. */
+sg_status sgi_tokens(sg_scanner *sc, const char *buf, size_t ctx_lo, size_t lo, size_t hi);
+/* Build a candidate for [s, e) (narrowed by the scanner's locator, if
+ * any, from position at) and push a hit if m's validator accepts it.
+ * Returns false only when out of memory. */
+bool sgi_offer(sg_scanner *sc, const sgi_matcher *m, const sgi_cand *c);
+/* Sort hits by position and drop any hit that lies inside another.
+ * False when out of memory. */
+bool sgi_hits_settle(sgi_hits *h, const sgi_mem *mem);
 bool sgi_hits_push(sgi_hits *h, const sgi_mem *mem, size_t start, size_t end, int rule,
                    uint32_t aux);
 
@@ -375,6 +460,7 @@ bool sgi_looks_like_name(const char *s, size_t n);
 
 typedef struct sgi_table_col {
     const char *header; /* owned by the result's arena, or NULL */
+    size_t header_len;
     sgi_colkind header_kind;
     unsigned long long nonempty, namelike;
     unsigned long long hits[SGI_RULE_COUNT];

@@ -1,9 +1,11 @@
 /*
  * engine.c - settings and the compiled pattern database.
  *
- * Every detector family's Vectorscan patterns (detectors.def) are compiled
- * into one block-mode database, shared read-only by all scanners; each
- * scanner owns a scratch (yara's compiled rules + per-thread scanner).
+ * Every detector family's matchers (detectors.def) are sorted by how they
+ * find candidates: Vectorscan patterns are compiled into one block-mode
+ * database, shared read-only by all scanners (each scanner owns a scratch,
+ * as yara's compiled rules and per-thread scanner); word shapes and digit
+ * run matchers go to the token pass.
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
@@ -87,6 +89,33 @@ unsigned long long sg_engine_get(const sg_engine *e, sg_option opt)
     return 0;
 }
 
+/* Read off a shape how many letters lead to its first digit. A shape with
+ * Z or N there (a 9 or a digit may come early), or parsed by code, fits
+ * any word. */
+static sgi_word_fit word_fit(const char *shape)
+{
+    sgi_word_fit f = {0, 9, true, true};
+    if (!shape)
+        return f;
+    unsigned char n = 0;
+    for (const char *p = shape; *p; p++) {
+        char c = *p;
+        if (c == 'A' || (((c | 32) >= 'a' && (c | 32) <= 'z') && c != 'D' && c != 'Z' &&
+                         c != 'N')) {
+            n++;
+            continue;
+        }
+        if (c == 'Z' || c == 'N')
+            return (sgi_word_fit){n, 9, true, true};
+        bool space = c == '_';
+        f.min = f.max = n;
+        f.attached = true;
+        f.spaced = space;
+        return f;
+    }
+    return f;
+}
+
 sg_status sg_engine_compile(sg_engine *e)
 {
     if (!e)
@@ -100,40 +129,86 @@ sg_status sg_engine_compile(sg_engine *e)
     unsigned *flags = sgi_calloc(&e->mem, n, sizeof(*flags));
     unsigned *ids = sgi_calloc(&e->mem, n, sizeof(*ids));
     e->matchers = sgi_calloc(&e->mem, n, sizeof(*e->matchers));
-    if (!exprs || !flags || !ids || !e->matchers) {
-        sgi_free(&e->mem, exprs);
-        sgi_free(&e->mem, flags);
-        sgi_free(&e->mem, ids);
-        return SG_E_NOMEM;
+    e->words = sgi_calloc(&e->mem, n, sizeof(*e->words));
+    e->runs = sgi_calloc(&e->mem, n, sizeof(*e->runs));
+    e->fits = sgi_calloc(&e->mem, n, sizeof(*e->fits));
+    e->wins = sgi_calloc(&e->mem, n * (SGI_WINDOW_MAX_DIGITS + 1), sizeof(*e->wins));
+    sg_status st = SG_OK;
+    if (!exprs || !flags || !ids || !e->matchers || !e->words || !e->runs || !e->fits ||
+        !e->wins) {
+        st = SG_E_NOMEM;
+        goto out;
     }
-    size_t k = 0;
+    /* each matcher finds candidates one way: sort them by it */
     for (size_t i = 0; i < SGI_ARRAY_LEN(detector_sets); i++) {
         for (size_t j = 0; j < detector_sets[i]->count; j++) {
             const sgi_matcher *m = &detector_sets[i]->matchers[j];
-            exprs[k] = m->regex;
-            flags[k] = m->hs_flags | HS_FLAG_SOM_LEFTMOST;
-            ids[k] = (unsigned)k;
-            e->matchers[k] = m;
-            k++;
+            if (m->regex) {
+                exprs[e->nmatchers] = m->regex;
+                flags[e->nmatchers] = m->hs_flags;
+                ids[e->nmatchers] = (unsigned)e->nmatchers;
+                e->matchers[e->nmatchers++] = m;
+            } else if (m->shape || m->parse) {
+                e->fits[e->nwords] = word_fit(m->shape);
+                e->words[e->nwords++] = m;
+            } else if (m->run) {
+                e->runs[e->nruns++] = m;
+            }
         }
     }
-    e->nmatchers = n;
-    hs_compile_error_t *cerr = NULL;
-    hs_database_t *db = NULL;
-    hs_error_t err =
-        hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL, &db, &cerr);
+    /* window matchers, by each number of digits they take */
+    size_t nwin = 0;
+    for (size_t d = 1; d <= SGI_WINDOW_MAX_DIGITS; d++) {
+        e->winstart[d] = nwin;
+        for (size_t i = 0; i < SGI_ARRAY_LEN(detector_sets); i++) {
+            for (size_t j = 0; j < detector_sets[i]->count; j++) {
+                const sgi_matcher *m = &detector_sets[i]->matchers[j];
+                if (m->digits && d >= m->digits && d <= m->digits_max) {
+                    e->wins[nwin++] = m;
+                    e->win_max = SGI_MAX(e->win_max, d);
+                }
+            }
+        }
+        e->wincount[d] = nwin - e->winstart[d];
+    }
+    /* bucket the word matchers by what they can start with */
+    e->wlist = sgi_calloc(&e->mem, 20 * (e->nwords + 1), sizeof(*e->wlist));
+    if (!e->wlist) {
+        st = SG_E_NOMEM;
+        goto out;
+    }
+    size_t nw = 0;
+    for (size_t l = 0; l < 10; l++) {
+        for (int sp = 0; sp < 2; sp++) {
+            e->wstart[l][sp] = nw;
+            for (size_t i = 0; i < e->nwords; i++) {
+                const sgi_word_fit *f = &e->fits[i];
+                if (l >= f->min && l <= f->max && (sp ? f->spaced : f->attached))
+                    e->wlist[nw++] = (unsigned short)i;
+            }
+            e->wcount[l][sp] = nw - e->wstart[l][sp];
+        }
+    }
+    if (e->nmatchers) {
+        hs_compile_error_t *cerr = NULL;
+        hs_database_t *db = NULL;
+        hs_error_t err = hs_compile_multi(exprs, flags, ids, (unsigned)e->nmatchers,
+                                          HS_MODE_BLOCK, NULL, &db, &cerr);
+        if (err != HS_SUCCESS) {
+            snprintf(e->error, sizeof(e->error), "pattern %d: %s",
+                     cerr ? cerr->expression : -1, cerr ? cerr->message : "compile failed");
+            hs_free_compile_error(cerr);
+            st = SG_E_ENGINE;
+            goto out;
+        }
+        e->db = db;
+    }
+    e->compiled = true;
+out:
     sgi_free(&e->mem, exprs);
     sgi_free(&e->mem, flags);
     sgi_free(&e->mem, ids);
-    if (err != HS_SUCCESS) {
-        snprintf(e->error, sizeof(e->error), "pattern %d: %s", cerr ? cerr->expression : -1,
-                 cerr ? cerr->message : "compile failed");
-        hs_free_compile_error(cerr);
-        return SG_E_ENGINE;
-    }
-    e->db = db;
-    e->compiled = true;
-    return SG_OK;
+    return st;
 }
 
 const char *sg_engine_error(const sg_engine *e)
@@ -149,5 +224,10 @@ void sg_engine_free(sg_engine *e)
         hs_free_database(e->db);
     sgi_mem mem = e->mem;
     sgi_free(&mem, e->matchers);
+    sgi_free(&mem, e->words);
+    sgi_free(&mem, e->fits);
+    sgi_free(&mem, e->wlist);
+    sgi_free(&mem, e->wins);
+    sgi_free(&mem, e->runs);
     sgi_free(&mem, e);
 }

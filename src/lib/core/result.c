@@ -64,9 +64,12 @@ sg_finding *sgi_result_add(sgi_result *r, const sg_engine *eng, int rule, bool h
 {
     r->counts[rule]++;
     r->pub.findings_total++;
-    sg_verdict v = sgi_rule_verdict(rule, hidden);
-    if (v > r->worst)
-        r->worst = v;
+    /* a rule's verdict for visible findings is the same every time */
+    if (r->counts[rule] == 1 || hidden) {
+        sg_verdict v = sgi_rule_verdict(rule, hidden);
+        if (v > r->worst)
+            r->worst = v;
+    }
     if (eng->opt_max_findings && r->counts[rule] > eng->opt_max_findings)
         return NULL;
     const sgi_mem *mem = r->arena.mem;

@@ -34,7 +34,7 @@ sg_status sg_scanner_new(const sg_engine *eng, sg_scanner **out)
         return SG_E_NOMEM;
     sc->eng = eng;
     hs_scratch_t *scratch = NULL;
-    if (hs_alloc_scratch(eng->db, &scratch) != HS_SUCCESS) {
+    if (eng->db && hs_alloc_scratch(eng->db, &scratch) != HS_SUCCESS) {
         sgi_free(&eng->mem, sc);
         return SG_E_NOMEM;
     }
@@ -53,6 +53,7 @@ void sg_scanner_free(sg_scanner *sc)
         hs_free_scratch(sc->scratch);
     sgi_result_free(&sc->own);
     sgi_free(mem, sc->hits.v);
+    sgi_free(mem, sc->hits.tmp);
     sgi_free(mem, sc);
 }
 

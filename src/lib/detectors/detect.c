@@ -1,19 +1,19 @@
 /*
  * detect.c - from Vectorscan matches to validated hits.
  *
- * One block-mode scan over a block of UTF-8 text finds candidates for every
- * rule at once. Each candidate goes to its rule's validator (a C function
- * that knows the checksum, the ranges and the context words), which accepts
- * it and says exactly where it starts and ends. Hits are then sorted and a
- * hit that lies inside another (an account number inside an IBAN) is
- * dropped.
+ * Two passes find candidates over a block of UTF-8 text: one block-mode
+ * Vectorscan scan for the sparse patterns, and the token pass (tokens.c)
+ * for identifiers with digits. Each candidate goes to its rule's
+ * validator (a C function that knows the checksum, the ranges and the
+ * context words), which accepts it and says exactly where it starts and
+ * ends. Hits are then sorted and a hit that lies inside another (an
+ * account number inside an IBAN) is dropped.
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
 #include "../sg_private.h"
 
 #include <hs.h>
-#include <stdlib.h>
 #include <string.h>
 
 typedef struct match_ctx {
@@ -32,35 +32,41 @@ bool sgi_hits_push(sgi_hits *h, const sgi_mem *mem, size_t start, size_t end, in
     return true;
 }
 
+bool sgi_offer(sg_scanner *sc, const sgi_matcher *m, const sgi_cand *cand)
+{
+    sgi_cand c = *cand;
+    if (c.from < c.lo)
+        c.from = c.lo;
+    if (c.to > c.hi)
+        c.to = c.hi;
+    if (c.from > c.to)
+        return true;
+    size_t s = c.from, e = c.to;
+    if (!m->validate(&c, &s, &e))
+        return true;
+    if (s < c.lo || e > c.hi || s >= e)
+        return true;
+    return sgi_hits_push(&sc->hits, &sc->eng->mem, s, e, m->rule, 0);
+}
+
 static int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags,
                     void *opaque)
 {
     (void)flags;
+    (void)from; /* no start of match is asked for: it costs */
     match_ctx *mc = opaque;
     sg_scanner *sc = mc->sc;
-    const sgi_matcher *m = sc->eng->matchers[id];
     sgi_cand c = {
         .buf = mc->buf,
         .lo = mc->scan_lo,
         .hi = mc->hi,
         .ctx_lo = mc->ctx_lo,
-        .from = mc->lo + (size_t)from,
+        .from = mc->lo + (size_t)to,
         .to = mc->lo + (size_t)to,
     };
     if (sc->locator)
-        sc->locator(sc->locator_opaque, c.from, &c);
-    if (c.from < c.lo)
-        c.from = c.lo;
-    if (c.to > c.hi)
-        c.to = c.hi;
-    if (c.from >= c.to)
-        return 0;
-    size_t s = c.from, e = c.to;
-    if (!m->validate(&c, &s, &e))
-        return 0;
-    if (s < c.lo || e > c.hi || s >= e)
-        return 0;
-    if (!sgi_hits_push(&sc->hits, &sc->eng->mem, s, e, m->rule, 0)) {
+        sc->locator(sc->locator_opaque, c.to ? c.to - 1 : 0, &c);
+    if (!sgi_offer(sc, sc->eng->matchers[id], &c)) {
         mc->nomem = true;
         return 1; /* stop the scan */
     }
@@ -74,7 +80,7 @@ sg_status sgi_detect(sg_scanner *sc, const char *buf, size_t ctx_lo, size_t lo, 
     match_ctx mc = {sc, buf, ctx_lo, lo, lo, hi, false};
     size_t off = lo;
     /* Vectorscan takes an unsigned int length */
-    while (off < hi) {
+    while (sc->eng->db && off < hi) {
         size_t len = SGI_MIN(hi - off, (size_t)1 << 30);
         mc.lo = off;
         hs_error_t err = hs_scan(sc->eng->db, buf + off, (unsigned)len, 0, sc->scratch, on_match,
@@ -85,26 +91,63 @@ sg_status sgi_detect(sg_scanner *sc, const char *buf, size_t ctx_lo, size_t lo, 
             return SG_E_ENGINE;
         off += len;
     }
-    return SG_OK;
+    return sgi_tokens(sc, buf, ctx_lo, lo, hi);
 }
 
-static int hit_cmp(const void *a, const void *b)
+static bool hit_less(const sgi_hit *x, const sgi_hit *y)
 {
-    const sgi_hit *x = a, *y = b;
     if (x->start != y->start)
-        return x->start < y->start ? -1 : 1;
+        return x->start < y->start;
     if (x->end != y->end)
-        return x->end > y->end ? -1 : 1; /* longer first */
-    if (x->rule != y->rule)
-        return x->rule < y->rule ? -1 : 1;
-    return 0;
+        return x->end > y->end; /* longer first */
+    return x->rule < y->rule;
 }
 
-void sgi_hits_settle(sgi_hits *h)
+/*
+ * Hits arrive as a few sorted runs (Vectorscan's, the token pass's, a
+ * reader's own), so a natural merge sort does little work: find the runs,
+ * merge neighbours until one is left. tmp holds n hits.
+ */
+static void sort_hits(sgi_hit *v, size_t n, sgi_hit *tmp)
+{
+    for (;;) {
+        size_t runs = 0;
+        for (size_t a = 0; a < n;) {
+            size_t m = a + 1;
+            while (m < n && !hit_less(&v[m], &v[m - 1]))
+                m++;
+            if (m == n) {
+                if (a == 0)
+                    return; /* one run: sorted */
+                runs++;
+                break;
+            }
+            size_t e = m + 1;
+            while (e < n && !hit_less(&v[e], &v[e - 1]))
+                e++;
+            size_t i = a, j = m, k = a;
+            while (i < m && j < e)
+                tmp[k++] = hit_less(&v[j], &v[i]) ? v[j++] : v[i++];
+            while (i < m)
+                tmp[k++] = v[i++];
+            while (j < e)
+                tmp[k++] = v[j++];
+            memcpy(v + a, tmp + a, (e - a) * sizeof(sgi_hit));
+            runs++;
+            a = e;
+        }
+        if (runs <= 1)
+            return;
+    }
+}
+
+bool sgi_hits_settle(sgi_hits *h, const sgi_mem *mem)
 {
     if (h->n < 2)
-        return;
-    qsort(h->v, h->n, sizeof(sgi_hit), hit_cmp);
+        return true;
+    if (!sgi_grow(mem, (void **)&h->tmp, &h->tmpcap, h->n, sizeof(sgi_hit)))
+        return false;
+    sort_hits(h->v, h->n, h->tmp);
     size_t k = 0;
     size_t max_end = 0, max_start = 0;
     for (size_t i = 0; i < h->n; i++) {
@@ -123,6 +166,7 @@ void sgi_hits_settle(sgi_hits *h)
         }
     }
     h->n = k;
+    return true;
 }
 
 /* ----------------------------------------------------------- validators' helpers */
@@ -169,18 +213,53 @@ bool sgi_header_has(const sgi_cand *c, const char *const *words)
     return false;
 }
 
+/* Does the lower-cased window w[0,n) hold word at word boundaries? */
+static bool window_has(const char *w, size_t n, const char *word)
+{
+    size_t wl = strlen(word);
+    const char *p = w, *end = w + n;
+    while (p + wl <= end) {
+        const char *q = memmem(p, (size_t)(end - p), word, wl);
+        if (!q)
+            return false;
+        bool left = q == w || !word_char((unsigned char)q[-1]) || !word_char((unsigned char)word[0]);
+        bool right = q + wl == end || !word_char((unsigned char)q[wl]) ||
+                     !word_char((unsigned char)word[wl - 1]);
+        if (left && right)
+            return true;
+        p = q + 1;
+    }
+    return false;
+}
+
+static size_t lower_copy(char *dst, const char *src, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        dst[i] = (char)lower((unsigned char)src[i]);
+    return n;
+}
+
 bool sgi_context_has(const sgi_cand *c, size_t start, size_t end, const char *const *words,
                      size_t before, size_t after)
 {
     if (sgi_header_has(c, words))
         return true;
+    char w[256];
+    before = SGI_MIN(before, sizeof(w));
+    after = SGI_MIN(after, sizeof(w));
     size_t b0 = start > c->ctx_lo + before ? start - before : c->ctx_lo;
     size_t a1 = SGI_MIN(c->hi, end + after);
-    for (size_t i = 0; words[i]; i++) {
-        if (start > b0 && sgi_has_word(c->buf + b0, start - b0, words[i]))
-            return true;
-        if (a1 > end && sgi_has_word(c->buf + end, a1 - end, words[i]))
-            return true;
+    if (start > b0) {
+        size_t n = lower_copy(w, c->buf + b0, start - b0);
+        for (size_t i = 0; words[i]; i++)
+            if (window_has(w, n, words[i]))
+                return true;
+    }
+    if (a1 > end) {
+        size_t n = lower_copy(w, c->buf + end, a1 - end);
+        for (size_t i = 0; words[i]; i++)
+            if (window_has(w, n, words[i]))
+                return true;
     }
     return false;
 }

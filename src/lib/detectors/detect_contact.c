@@ -8,7 +8,6 @@
 #include "../sg_private.h"
 
 #include <arpa/inet.h>
-#include <hs.h>
 #include <string.h>
 
 static bool is_digit(char c)
@@ -28,9 +27,26 @@ static char upper(char c)
 
 /* --------------------------------------------------------------- e-mail */
 
+/* Characters of the dot-atom local part (RFC 5322 atext and '.') */
+static const unsigned char local_tab[256] = {
+    ['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1, ['*'] = 1, ['+'] = 1,
+    ['/'] = 1, ['='] = 1, ['?'] = 1, ['^'] = 1, ['_'] = 1, ['`'] = 1, ['{'] = 1, ['|'] = 1,
+    ['}'] = 1, ['~'] = 1, ['.'] = 1, ['-'] = 1,
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+    ['8'] = 1, ['9'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+    ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+    ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+    ['Y'] = 1, ['Z'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
+    ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+    ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+    ['y'] = 1, ['z'] = 1,
+};
+
 static bool local_char(unsigned char c)
 {
-    return is_alpha((char)c) || is_digit((char)c) || (c && strchr("!#$%&'*+/=?^_`{|}~.-", c));
+    return local_tab[c] != 0;
 }
 
 static bool domain_char(unsigned char c)
@@ -39,9 +55,27 @@ static bool domain_char(unsigned char c)
 }
 
 /* Things that look like addresses but are file names (logo@2x.png). */
-static const char *const file_tlds[] = {"png", "jpg", "jpeg", "gif", "svg", "webp", "css",
-                                        "js",  "json", "xml", "txt", "pdf", "html", "htm",
-                                        "ico", "bmp", "tif", "tiff", NULL};
+static bool file_tld(const char *t, size_t n)
+{
+    static const char *const ext[] = {"png", "jpg", "gif", "svg", "css", "xml", "txt", "pdf",
+                                      "htm", "ico", "bmp", "tif", "js",  "jpeg", "webp",
+                                      "json", "html", "tiff"};
+    if (n < 2 || n > 4)
+        return false;
+    /* the common TLDs first, cheaply */
+    if ((n == 3 && (memcmp(t, "org", 3) == 0 || memcmp(t, "com", 3) == 0 ||
+                    memcmp(t, "net", 3) == 0 || memcmp(t, "gov", 3) == 0)) ||
+        (n == 2 && (memcmp(t, "uk", 2) == 0)))
+        return false;
+    char l[5];
+    for (size_t i = 0; i < n; i++)
+        l[i] = (char)(t[i] | 32);
+    l[n] = '\0';
+    for (size_t i = 0; i < SGI_ARRAY_LEN(ext); i++)
+        if (strcmp(l, ext[i]) == 0)
+            return true;
+    return false;
+}
 
 bool sgi_valid_email(const char *s, size_t n)
 {
@@ -80,9 +114,8 @@ bool sgi_valid_email(const char *s, size_t n)
                 for (size_t j = 0; j < len; j++)
                     if (!is_alpha(t[j]))
                         return false;
-                for (size_t j = 0; file_tlds[j]; j++)
-                    if (strlen(file_tlds[j]) == len && strncmp(t, file_tlds[j], len) == 0)
-                        return false;
+                if (file_tld(t, len))
+                    return false;
             }
         }
         lab_start = i + 1;
@@ -92,11 +125,11 @@ bool sgi_valid_email(const char *s, size_t n)
 
 static bool v_email(const sgi_cand *c, size_t *s, size_t *e)
 {
-    /* the pattern finds "@domain.x": widen to the whole address */
+    /* the pattern ends one past "@x": widen to the whole address */
     const char *b = c->buf;
-    size_t at = *s;
-    if (b[at] != '@')
+    if (*e < c->lo + 2 || b[*e - 2] != '@')
         return false;
+    size_t at = *e - 2;
     size_t st = at;
     while (st > c->lo && local_char((unsigned char)b[st - 1]) && at - st < 64)
         st--;
@@ -138,11 +171,11 @@ static bool phone_national(const char *n, size_t len)
         return false;
     switch (n[1]) {
     case '7': /* mobiles 071-075 and 077-079; 07624 is the Isle of Man's */
-        if (len != 11 || n[2] == '0' || (n[2] == '6' && strncmp(n, "07624", 5) != 0))
+        if (len != 11 || n[2] == '0' || (n[2] == '6' && memcmp(n, "07624", 5) != 0))
             return false;
         break;
     case '2': /* 020, 023, 024, 028, 029; local numbers start 2-9 */
-        if (len != 11 || !strchr("03489", n[2]) || n[3] < '2')
+        if (len != 11 || !sgi_in(n[2], "03489") || n[3] < '2')
             return false;
         break;
     case '1':
@@ -151,7 +184,7 @@ static bool phone_national(const char *n, size_t len)
         if (len == 10) {
             bool ok = false;
             for (size_t i = 0; i < SGI_ARRAY_LEN(short_areas); i++)
-                ok |= strncmp(n, short_areas[i], 6) == 0;
+                ok |= memcmp(n, short_areas[i], 6) == 0;
             if (!ok)
                 return false;
         } else if (len != 11) {
@@ -162,7 +195,7 @@ static bool phone_national(const char *n, size_t len)
         return false;
     }
     for (size_t i = 0; i < SGI_ARRAY_LEN(drama_prefixes); i++)
-        if (strncmp(n, drama_prefixes[i], 8) == 0)
+        if (memcmp(n, drama_prefixes[i], 8) == 0) /* len >= 10 */
             return false;
     return true;
 }
@@ -182,7 +215,7 @@ bool sgi_valid_uk_phone(const char *s, size_t n)
             if (k == 20)
                 return false;
             d[k++] = s[i];
-        } else if (!strchr(" -()", s[i])) {
+        } else if (!sgi_in(s[i], " -()")) {
             return false;
         }
     }
@@ -275,15 +308,15 @@ bool sgi_valid_postcode(const char *s, size_t n)
     const char *in = p + k - 3;
     if (!is_digit(in[0]) || !is_alpha(in[1]) || !is_alpha(in[2]))
         return false;
-    if (strchr("CIKMOV", in[1]) || strchr("CIKMOV", in[2]))
+    if (sgi_in(in[1], "CIKMOV") || sgi_in(in[2], "CIKMOV"))
         return false;
     /* outward code: A9 A99 A9A AA9 AA99 AA9A */
     size_t ol = k - 3;
     const char *o = p;
-    if (!is_alpha(o[0]) || strchr("QVX", o[0]))
+    if (!is_alpha(o[0]) || sgi_in(o[0], "QVX"))
         return false;
     size_t area = is_alpha(o[1]) ? 2 : 1;
-    if (area == 2 && strchr("IJZ", o[1]))
+    if (area == 2 && sgi_in(o[1], "IJZ"))
         return false;
     bool known = false;
     for (size_t i = 0; i < SGI_ARRAY_LEN(postcode_areas); i++)
@@ -301,7 +334,7 @@ bool sgi_valid_postcode(const char *s, size_t n)
         if (is_digit(r[1]))
             return true;
         /* A9A: third position letter; AA9A: fourth position letter */
-        return strchr(area == 1 ? "ABCDEFGHJKPSTUW" : "ABEHMNPRVWXY", r[1]) != NULL;
+        return sgi_in(r[1], area == 1 ? "ABCDEFGHJKPSTUW" : "ABEHMNPRVWXY");
     }
     return false;
 }
@@ -417,15 +450,38 @@ static bool v_ipv6(const sgi_cand *c, size_t *s, size_t *e)
     return ipv6_ok(b + st, en - st);
 }
 
+static void run_ipv4(sgi_tok *t, const sgi_matcher *m, const sgi_run *r)
+{
+    for (int j = 0; j + 3 < r->ng; j++) {
+        bool ok = true;
+        for (int k = j; k < j + 4 && ok; k++) {
+            size_t n = r->ge[k] - r->gs[k];
+            ok = n >= 1 && n <= 3 && (k == j || (r->sep[k] == '.' && r->seplen[k] == 1));
+        }
+        if (ok)
+            sgi_tok_try(t, m, r->gs[j], r->ge[j + 3]);
+    }
+}
+
 static const sgi_matcher matchers[] = {
-    {SGI_R_EMAIL, "@[A-Za-z0-9][A-Za-z0-9\\-]*\\.[A-Za-z0-9]", 0, v_email},
-    {SGI_R_UK_PHONE,
-     "(?:\\+44|\\b0044|\\b0)[ \\-]?(?:\\(0\\)[ \\-]?)?\\(?\\d(?:[ \\-\\)]{0,2}\\d){8,10}\\b", 0,
-     v_phone},
-    {SGI_R_UK_POSTCODE, "\\b[A-Za-z]{1,2}\\d[A-Za-z\\d]? ?\\d[A-Za-z]{2}\\b", 0, v_postcode},
-    {SGI_R_UK_POSTCODE, "\\b(?:GIR ?0AA|BFPO ?\\d{1,4})\\b", HS_FLAG_CASELESS, v_postcode},
-    {SGI_R_IP_ADDRESS, "\\b\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\b", 0, v_ipv4},
-    {SGI_R_IP_ADDRESS, "[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:", 0, v_ipv6},
+    {.rule = SGI_R_EMAIL, .regex = "@[A-Za-z0-9]", .validate = v_email},
+    /* 0 + 9-10 digits; 44 + 9-10; 0044 + 9-10 */
+    {.rule = SGI_R_UK_PHONE, .digits = 10, .digits_max = 14, .groups = 6, .lead = true,
+     .validate = v_phone},
+    {.rule = SGI_R_UK_POSTCODE, .shape = "AD_DAA", .validate = v_postcode},
+    {.rule = SGI_R_UK_POSTCODE, .shape = "ADD_DAA", .validate = v_postcode},
+    {.rule = SGI_R_UK_POSTCODE, .shape = "ADA_DAA", .validate = v_postcode},
+    {.rule = SGI_R_UK_POSTCODE, .shape = "AAD_DAA", .validate = v_postcode},
+    {.rule = SGI_R_UK_POSTCODE, .shape = "AADD_DAA", .validate = v_postcode},
+    {.rule = SGI_R_UK_POSTCODE, .shape = "AADA_DAA", .validate = v_postcode},
+    {.rule = SGI_R_UK_POSTCODE, .shape = "GIR_0AA", .validate = v_postcode},
+    {.rule = SGI_R_UK_POSTCODE, .shape = "BFPO_D", .validate = v_postcode},
+    {.rule = SGI_R_UK_POSTCODE, .shape = "BFPO_DD", .validate = v_postcode},
+    {.rule = SGI_R_UK_POSTCODE, .shape = "BFPO_DDD", .validate = v_postcode},
+    {.rule = SGI_R_UK_POSTCODE, .shape = "BFPO_DDDD", .validate = v_postcode},
+    {.rule = SGI_R_IP_ADDRESS, .run = run_ipv4, .validate = v_ipv4},
+    {.rule = SGI_R_IP_ADDRESS, .regex = "[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:",
+     .validate = v_ipv6},
 };
 
 const sgi_matcher_set sgi_detector_contact = {matchers, SGI_ARRAY_LEN(matchers)};

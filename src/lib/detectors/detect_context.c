@@ -9,7 +9,6 @@
  */
 #include "../sg_private.h"
 
-#include <hs.h>
 #include <string.h>
 #include <time.h>
 
@@ -89,7 +88,7 @@ static bool parse_date(const char *s, size_t n, int *d, int *m, int *y)
         size_t st = i;
         int a = read_num(s, n, &i, 4);
         size_t alen = i - st;
-        if (i < n && strchr("/.-", s[i])) {
+        if (i < n && sgi_in(s[i], "/.-")) {
             char sep = s[i++];
             int b = read_num(s, n, &i, 2);
             if (b < 0 || i >= n || s[i] != sep)
@@ -130,7 +129,7 @@ static bool parse_date(const char *s, size_t n, int *d, int *m, int *y)
         if (alen > 2)
             return false;
         *d = a;
-        if (i + 2 <= n && strchr("snrt", lower(s[i])))
+        if (i + 2 <= n && sgi_in(lower(s[i]), "snrt"))
             i += 2; /* st nd rd th */
         while (i < n && s[i] == ' ')
             i++;
@@ -157,7 +156,7 @@ static bool parse_date(const char *s, size_t n, int *d, int *m, int *y)
     *d = read_num(s, n, &i, 2);
     if (*d < 0)
         return false;
-    if (i + 2 <= n && strchr("snrt", lower(s[i])))
+    if (i + 2 <= n && sgi_in(lower(s[i]), "snrt"))
         i += 2;
     while (i < n && (s[i] == ',' || s[i] == ' '))
         i++;
@@ -233,7 +232,7 @@ static bool v_sort_code(const sgi_cand *c, size_t *s, size_t *e)
     if (!sgi_valid_sort_code(c->buf + *s, n))
         return false;
     /* six bare digits only in a sort-code column */
-    if (n == 6 ? !sgi_header_has(c, sort_words)
+    if (n == 6 ? c->header_kind != SGI_COL_BANK || !sgi_header_has(c, sort_words)
                : !sgi_context_has(c, *s, *e, sort_words, 40, 0) &&
                      !sgi_context_has(c, *s, *e, account_words, 40, 0))
         return false;
@@ -324,17 +323,17 @@ bool sgi_valid_vehicle_reg(const char *s, size_t n)
         int age = (a[2] - '0') * 10 + (a[3] - '0');
         if (!((age >= 2 && age <= 50) || (age >= 51 && age <= 99)))
             return false;
-        if (strchr("IQZ", a[0]) || strchr("IQ", a[1]))
+        if (sgi_in(a[0], "IQZ") || sgi_in(a[1], "IQ"))
             return false;
         for (int i = 4; i < 7; i++)
-            if (!is_upper(a[i]) || strchr("IQ", a[i]))
+            if (!is_upper(a[i]) || sgi_in(a[i], "IQ"))
                 return false;
         return true;
     }
     /* prefix (A123 BCD) and suffix (ABC 123D) formats */
     size_t i = 0;
     if (is_upper(a[0]) && is_digit(a[1])) {
-        if (strchr("IOQUZ", a[0]))
+        if (sgi_in(a[0], "IOQUZ"))
             return false;
         i = 1;
         while (i < k && is_digit(a[i]))
@@ -350,7 +349,7 @@ bool sgi_valid_vehicle_reg(const char *s, size_t n)
         i = 3;
         while (i < k && is_digit(a[i]))
             i++;
-        if (i == 3 || i > 6 || i != k - 1 || !is_upper(a[k - 1]) || strchr("IOQUZ", a[k - 1]))
+        if (i == 3 || i > 6 || i != k - 1 || !is_upper(a[k - 1]) || sgi_in(a[k - 1], "IOQUZ"))
             return false;
         return true;
     }
@@ -367,26 +366,130 @@ static bool v_vehicle(const sgi_cand *c, size_t *s, size_t *e)
     return sgi_context_has(c, *s, *e, words, 48, 0);
 }
 
-#define MONTHS                                                                               \
-    "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"        \
-    "sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+static bool digit_at(const char *b, size_t i, size_t hi)
+{
+    return i < hi && is_digit(b[i]);
+}
+
+static bool alpha_at(const char *b, size_t i, size_t hi)
+{
+    return i < hi && ((b[i] | 32) >= 'a' && (b[i] | 32) <= 'z');
+}
+
+/* "st", "nd", "rd", "th" at i: its length, or 0 */
+static size_t ordinal(const char *b, size_t i, size_t hi)
+{
+    if (i + 2 > hi)
+        return 0;
+    char x = lower(b[i]), y = lower(b[i + 1]);
+    if ((x == 's' && y == 't') || (x == 'n' && y == 'd') || (x == 'r' && y == 'd') ||
+        (x == 't' && y == 'h'))
+        return alpha_at(b, i + 2, hi) ? 0 : 2;
+    return 0;
+}
+
+/* A month name at i: its end, or 0 */
+static size_t month_word(const char *b, size_t i, size_t hi)
+{
+    size_t j = i;
+    while (alpha_at(b, j, hi) && j - i < 10)
+        j++;
+    if (!month_of(b + i, j - i))
+        return 0;
+    if (j < hi && b[j] == '.')
+        j++;
+    return j;
+}
+
+static size_t year4(const char *b, size_t i, size_t hi)
+{
+    for (size_t k = 0; k < 4; k++)
+        if (!digit_at(b, i + k, hi))
+            return 0;
+    return (digit_at(b, i + 4, hi) || alpha_at(b, i + 4, hi)) ? 0 : i + 4;
+}
+
+/* 3 March 1985, 3rd Mar. 1985, 3 March, 1985 */
+static size_t parse_day_first(const char *b, size_t s, size_t hi)
+{
+    size_t i = s;
+    while (digit_at(b, i, hi) && i - s < 2)
+        i++;
+    i += ordinal(b, i, hi);
+    if (i < hi && b[i] == ' ')
+        i++;
+    size_t j = month_word(b, i, hi);
+    if (!j)
+        return 0;
+    if (j < hi && b[j] == ',')
+        j++;
+    if (j >= hi || b[j] != ' ')
+        return 0;
+    return year4(b, j + 1, hi);
+}
+
+/* March 3, 1985; Mar. 3rd 1985 */
+static size_t parse_month_first(const char *b, size_t s, size_t hi)
+{
+    size_t i = month_word(b, s, hi);
+    if (!i || i >= hi || b[i] != ' ')
+        return 0;
+    i++;
+    size_t d = i;
+    while (digit_at(b, i, hi) && i - d < 2)
+        i++;
+    if (i == d)
+        return 0;
+    i += ordinal(b, i, hi);
+    if (i < hi && b[i] == ',')
+        i++;
+    if (i >= hi || b[i] != ' ')
+        return 0;
+    return year4(b, i + 1, hi);
+}
+
+static void run_dob(sgi_tok *t, const sgi_matcher *m, const sgi_run *r)
+{
+    /* 12/03/1985, 12.03.85, 1985-03-12: three groups, one separator */
+    for (int j = 0; j + 2 < r->ng; j++) {
+        char sep = r->sep[j + 1];
+        if (!sgi_in(sep, "/.-") || r->sep[j + 2] != sep || r->seplen[j + 1] != 1 ||
+            r->seplen[j + 2] != 1)
+            continue;
+        size_t a = r->ge[j] - r->gs[j], b2 = r->ge[j + 1] - r->gs[j + 1],
+               c = r->ge[j + 2] - r->gs[j + 2];
+        bool dmy = a <= 2 && b2 <= 2 && (c == 2 || c == 4);
+        bool iso = a == 4 && b2 <= 2 && c <= 2 && sep == '-';
+        if (dmy || iso)
+            sgi_tok_try(t, m, r->gs[j], r->ge[j + 2]);
+    }
+    /* 3 March 1985: the day ends its run */
+    int last = r->ng - 1;
+    if (r->ge[last] - r->gs[last] <= 2) {
+        size_t e = parse_day_first(sgi_tok_buf(t), r->gs[last], sgi_tok_end(t));
+        if (e)
+            sgi_tok_try(t, m, r->gs[last], e);
+    }
+}
 
 static const sgi_matcher matchers[] = {
-    {SGI_R_DATE_OF_BIRTH, "\\b\\d{1,2}([/.\\-])\\d{1,2}[/.\\-](?:\\d{4}|\\d{2})\\b", 0, v_dob},
-    {SGI_R_DATE_OF_BIRTH, "\\b(?:19|20)\\d{2}-\\d{1,2}-\\d{1,2}\\b", 0, v_dob},
-    {SGI_R_DATE_OF_BIRTH, "\\b\\d{1,2}(?:st|nd|rd|th)? ?" MONTHS "\\.?,? \\d{4}\\b",
-     HS_FLAG_CASELESS, v_dob},
-    {SGI_R_DATE_OF_BIRTH, "\\b" MONTHS "\\.? \\d{1,2}(?:st|nd|rd|th)?,? \\d{4}\\b",
-     HS_FLAG_CASELESS, v_dob},
-    {SGI_R_UK_BANK_ACCOUNT, "\\b\\d{2}[ \\-]\\d{2}[ \\-]\\d{2}\\b", 0, v_sort_code},
-    {SGI_R_UK_BANK_ACCOUNT, "\\b\\d{6}\\b", 0, v_sort_code},
-    {SGI_R_UK_BANK_ACCOUNT, "\\b\\d{8}\\b", 0, v_account},
-    {SGI_R_UK_PASSPORT, "\\b\\d{9}\\b", 0, v_passport},
-    {SGI_R_UK_DRIVING_LICENCE, "\\b[A-Z][A-Z9]{4} ?\\d{6} ?[A-Z][A-Z9]\\d[A-Z]{2}\\b", 0,
-     v_licence},
-    {SGI_R_UK_VEHICLE_REG, "\\b[A-Z]{2}\\d{2} ?[A-Z]{3}\\b", 0, v_vehicle},
-    {SGI_R_UK_VEHICLE_REG, "\\b[A-Z]\\d{1,3} ?[A-Z]{3}\\b", 0, v_vehicle},
-    {SGI_R_UK_VEHICLE_REG, "\\b[A-Z]{3} ?\\d{1,3}[A-Z]\\b", 0, v_vehicle},
+    {.rule = SGI_R_DATE_OF_BIRTH, .run = run_dob, .validate = v_dob},
+    {.rule = SGI_R_DATE_OF_BIRTH, .parse = parse_month_first, .validate = v_dob},
+    /* 12-34-56, or 123456 in a sort-code column */
+    {.rule = SGI_R_UK_BANK_ACCOUNT, .digits = 6, .digits_max = 6, .groups = 3,
+     .validate = v_sort_code},
+    {.rule = SGI_R_UK_BANK_ACCOUNT, .digits = 8, .digits_max = 8, .groups = 1,
+     .validate = v_account},
+    {.rule = SGI_R_UK_PASSPORT, .digits = 9, .digits_max = 9, .groups = 1,
+     .validate = v_passport},
+    {.rule = SGI_R_UK_DRIVING_LICENCE, .shape = "AZZZZ_DDDDDD_AZDAA", .validate = v_licence},
+    {.rule = SGI_R_UK_VEHICLE_REG, .shape = "AADD_AAA", .validate = v_vehicle},
+    {.rule = SGI_R_UK_VEHICLE_REG, .shape = "AD_AAA", .validate = v_vehicle},
+    {.rule = SGI_R_UK_VEHICLE_REG, .shape = "ADD_AAA", .validate = v_vehicle},
+    {.rule = SGI_R_UK_VEHICLE_REG, .shape = "ADDD_AAA", .validate = v_vehicle},
+    {.rule = SGI_R_UK_VEHICLE_REG, .shape = "AAA_DA", .validate = v_vehicle},
+    {.rule = SGI_R_UK_VEHICLE_REG, .shape = "AAA_DDA", .validate = v_vehicle},
+    {.rule = SGI_R_UK_VEHICLE_REG, .shape = "AAA_DDDA", .validate = v_vehicle},
 };
 
 const sgi_matcher_set sgi_detector_context = {matchers, SGI_ARRAY_LEN(matchers)};

@@ -8,7 +8,6 @@
  */
 #include "../sg_private.h"
 
-#include <hs.h>
 #include <string.h>
 
 /* Copy the letters and digits of s[0,n) upper-cased into out (cap bytes);
@@ -67,7 +66,7 @@ bool sgi_valid_nino(const char *s, size_t n)
         return false;
     if (!all_digits(a + 2, 6) || a[8] < 'A' || a[8] > 'D')
         return false;
-    if (strchr("DFIQUV", a[0]) || strchr("DFIQUVO", a[1]))
+    if (sgi_in(a[0], "DFIQUV") || sgi_in(a[1], "DFIQUVO"))
         return false;
     static const char *const unallocated[] = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"};
     for (size_t i = 0; i < SGI_ARRAY_LEN(unallocated); i++)
@@ -244,6 +243,25 @@ static const iban_len iban_lengths[] = {
     {"VA", 22}, {"VG", 24}, {"XK", 20}, {"YE", 30},
 };
 
+/* The length of an IBAN of country cc, or 0 for no such country. The
+ * table is sorted by country code. */
+static size_t iban_length(char c0, char c1)
+{
+    size_t lo = 0, hi = SGI_ARRAY_LEN(iban_lengths);
+    int key = c0 << 8 | c1;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int k = iban_lengths[mid].cc[0] << 8 | iban_lengths[mid].cc[1];
+        if (k == key)
+            return iban_lengths[mid].len;
+        if (k < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
 bool sgi_valid_iban(const char *s, size_t n)
 {
     char a[40];
@@ -254,11 +272,7 @@ bool sgi_valid_iban(const char *s, size_t n)
         return false;
     if (!all_digits(a + 2, 2))
         return false;
-    size_t want = 0;
-    for (size_t i = 0; i < SGI_ARRAY_LEN(iban_lengths); i++)
-        if (iban_lengths[i].cc[0] == a[0] && iban_lengths[i].cc[1] == a[1])
-            want = iban_lengths[i].len;
-    if (want != k)
+    if (iban_length(a[0], a[1]) != k)
         return false;
     /* spaces only in groups of four */
     if (k != n) {
@@ -294,11 +308,45 @@ static bool v_iban(const sgi_cand *c, size_t *s, size_t *e)
     return sgi_valid_iban(c->buf + *s, *e - *s);
 }
 
+static bool alnum(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/* Country, check digits, then exactly as many characters as the country's
+ * IBANs have, spaces allowed between them. */
+static size_t parse_iban(const char *b, size_t s, size_t hi)
+{
+    if (s + 4 > hi)
+        return 0;
+    char c0 = (char)(b[s] & ~32), c1 = (char)(b[s + 1] & ~32);
+    if (!(b[s + 2] >= '0' && b[s + 2] <= '9' && b[s + 3] >= '0' && b[s + 3] <= '9'))
+        return 0;
+    size_t want = iban_length(c0, c1);
+    if (!want)
+        return 0;
+    size_t i = s + 4, n = 4;
+    while (n < want && i < hi) {
+        if (b[i] == ' ' && i + 1 < hi && alnum(b[i + 1])) {
+            i++;
+            continue;
+        }
+        if (!alnum(b[i]))
+            break;
+        i++;
+        n++;
+    }
+    if (n != want || (i < hi && alnum(b[i])))
+        return 0;
+    return i;
+}
+
 static const sgi_matcher matchers[] = {
-    {SGI_R_UK_NINO, "\\b[A-Za-z]{2} ?\\d{2} ?\\d{2} ?\\d{2} ?[A-Da-d]\\b", 0, v_nino},
-    {SGI_R_NHS_NUMBER, "\\b\\d{3}[ \\-]?\\d{3}[ \\-]?\\d{4}\\b", 0, v_nhs},
-    {SGI_R_PAYMENT_CARD, "\\b\\d(?:[ \\-]?\\d){12,18}\\b", 0, v_card},
-    {SGI_R_IBAN, "\\b[A-Za-z]{2}\\d{2}(?: ?[A-Za-z0-9]){11,30}\\b", 0, v_iban},
+    {.rule = SGI_R_UK_NINO, .shape = "AA_DD_DD_DD_A", .validate = v_nino},
+    {.rule = SGI_R_NHS_NUMBER, .digits = 10, .digits_max = 10, .groups = 3, .validate = v_nhs},
+    {.rule = SGI_R_PAYMENT_CARD, .digits = 13, .digits_max = 19, .groups = 5,
+     .validate = v_card},
+    {.rule = SGI_R_IBAN, .parse = parse_iban, .validate = v_iban},
 };
 
 const sgi_matcher_set sgi_detector_identifiers = {matchers, SGI_ARRAY_LEN(matchers)};

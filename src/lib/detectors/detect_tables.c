@@ -196,9 +196,28 @@ sgi_colkind sgi_colkind_of_rule(int rule)
 }
 
 /* Values that fill a name column without being a name. */
-static const char *const non_names[] = {"n/a", "na", "none", "unknown", "not known", "redacted",
-                                        "withheld", "tbc", "tba", "null", "nil", "various",
-                                        "vacant", "vacancy", "total", "other", NULL};
+typedef struct word {
+    const char *s;
+    size_t n;
+} word;
+#define W(x) {x, sizeof(x) - 1}
+static const word non_names[] = {W("n/a"),     W("na"),      W("none"),     W("unknown"),
+                                 W("not known"), W("redacted"), W("withheld"), W("tbc"),
+                                 W("tba"),     W("null"),    W("nil"),      W("various"),
+                                 W("vacant"),  W("vacancy"), W("total"),    W("other")};
+#undef W
+
+static bool same_ci(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z')
+            x = (char)(x + 32);
+        if (x != y)
+            return false;
+    }
+    return true;
+}
 
 bool sgi_looks_like_name(const char *s, size_t n)
 {
@@ -237,9 +256,10 @@ bool sgi_looks_like_name(const char *s, size_t n)
     }
     if (tokens == 0 || tokens > 5 || longest < 2 || !upper_seen)
         return false;
-    for (size_t i = 0; non_names[i]; i++)
-        if (strlen(non_names[i]) == n && sgi_has_word(s, n, non_names[i]))
-            return false;
+    if (n <= 9)
+        for (size_t i = 0; i < SGI_ARRAY_LEN(non_names); i++)
+            if (non_names[i].n == n && same_ci(s, non_names[i].s, n))
+                return false;
     return true;
 }
 
@@ -280,6 +300,7 @@ void sgi_table_set_header(sgi_table *t, size_t col, const char *header, size_t n
     if (!c)
         return;
     c->header = header;
+    c->header_len = n;
     c->header_kind = sgi_colkind_of_header(header, n);
 }
 

@@ -19,6 +19,9 @@
 #include "../sg_private.h"
 
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define RAW_CHUNK (256u * 1024u)
 #define SNIFF_RECORDS 50
@@ -171,6 +174,7 @@ typedef struct csv_state {
     sgi_table table;
     unsigned long long last_row_seen;
     bool last_row_blank;
+    size_t cursor; /* field_at's guess: lookups come in increasing order */
 } csv_state;
 
 static bool push_field(csv_state *cs, size_t start, size_t end, size_t row_start,
@@ -182,6 +186,24 @@ static bool push_field(csv_state *cs, size_t start, size_t end, size_t row_start
         end = start;
     cs->f[cs->nf++] = (csv_field){start, end, row_start, row, line, col};
     return true;
+}
+
+/* The first x or y in b[i, n), or n; sixteen bytes at a time. */
+static size_t find2(const char *b, size_t i, size_t n, char x, char y)
+{
+#if defined(__SSE2__)
+    const __m128i vx = _mm_set1_epi8(x), vy = _mm_set1_epi8(y);
+    while (i + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+        int m = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, vx), _mm_cmpeq_epi8(v, vy)));
+        if (m)
+            return i + (size_t)__builtin_ctz((unsigned)m);
+        i += 16;
+    }
+#endif
+    while (i < n && b[i] != x && b[i] != y)
+        i++;
+    return i;
 }
 
 /*
@@ -208,52 +230,57 @@ static sg_status parse_block(csv_state *cs, size_t n, bool final, bool forced, s
 
     size_t i = 0;
     while (i < n) {
-        char c = b[i];
         if (inq) {
-            if (c == '"') {
-                if (i + 1 < n && b[i + 1] == '"') {
-                    i += 2;
-                    continue;
-                }
-                if (i + 1 == n && !final && !forced)
-                    break; /* "" may straddle: decide with more input */
-                inq = false;
-                closed = true;
-                content_end = i;
-            } else if (c == '\n') {
+            i = find2(b, i, n, '"', '\n');
+            if (i >= n)
+                break;
+            if (b[i] == '\n') {
                 line++;
+                i++;
+                continue;
             }
+            if (i + 1 < n && b[i + 1] == '"') {
+                i += 2; /* "" is a quote */
+                continue;
+            }
+            if (i + 1 == n && !final && !forced)
+                break; /* "" may straddle: decide with more input */
+            inq = false;
+            closed = true;
+            content_end = i;
             i++;
             continue;
         }
-        if (c == d || c == '\n') {
-            size_t end = closed ? content_end : i;
-            if (!closed && c == '\n' && end > content && b[end - 1] == '\r')
-                end--;
-            if (!push_field(cs, content, end, record_start, row, field_line, col))
-                return SG_E_NOMEM;
-            if (c == d) {
-                col++;
-            } else {
-                row++;
-                line++;
-                col = 0;
-                record_start = i + 1;
-                cut = i + 1;
-                nf_cut = cs->nf;
-                row_cut = row;
-                line_cut = line;
-            }
-            field_start = content = i + 1;
-            closed = false;
-            field_line = line;
-            i++;
-            continue;
-        }
-        if (c == '"' && i == field_start && !closed) {
+        if (i == field_start && b[i] == '"' && !closed) {
             inq = true;
             content = i + 1;
+            i++;
+            continue;
         }
+        i = find2(b, i, n, d, '\n');
+        if (i >= n)
+            break;
+        char c = b[i];
+        size_t end = closed ? content_end : i;
+        if (!closed && c == '\n' && end > content && b[end - 1] == '\r')
+            end--;
+        if (!push_field(cs, content, end, record_start, row, field_line, col))
+            return SG_E_NOMEM;
+        if (c == d) {
+            col++;
+        } else {
+            row++;
+            line++;
+            col = 0;
+            record_start = i + 1;
+            cut = i + 1;
+            nf_cut = cs->nf;
+            row_cut = row;
+            line_cut = line;
+        }
+        field_start = content = i + 1;
+        closed = false;
+        field_line = line;
         i++;
     }
 
@@ -314,7 +341,7 @@ static bool numeric(const char *s, size_t n)
             i++;
         } else if (i + 2 < n && memcmp(s + i, "\xE2\x82\xAC", 3) == 0) { /* euro sign */
             i += 2;
-        } else if (!strchr(" ,.-+%$()", c) || c == 0) {
+        } else if (!sgi_in(c, " ,.-+%$()") || c == 0) {
             return false;
         }
     }
@@ -428,26 +455,35 @@ static void set_headers(csv_state *cs)
 
 /* --------------------------------------------------------------- scanning */
 
-/* The field whose content contains pos, or NULL. */
-static const csv_field *field_at(const csv_state *cs, size_t pos)
+/* The field whose content contains pos, or NULL. Lookups mostly come in
+ * increasing order, so the search starts where the last one ended. */
+static const csv_field *field_at(csv_state *cs, size_t pos)
 {
-    size_t lo = 0, hi = cs->nf;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (cs->f[mid].start <= pos)
-            lo = mid + 1;
-        else
-            hi = mid;
+    size_t i = cs->cursor;
+    if (i >= cs->nf || cs->f[i].start > pos) {
+        size_t lo = 0, hi = cs->nf;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (cs->f[mid].start <= pos)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == 0)
+            return NULL;
+        i = lo - 1;
+    } else {
+        while (i + 1 < cs->nf && cs->f[i + 1].start <= pos)
+            i++;
     }
-    if (lo == 0)
-        return NULL;
-    const csv_field *f = &cs->f[lo - 1];
+    cs->cursor = i;
+    const csv_field *f = &cs->f[i];
     return pos < f->end ? f : NULL;
 }
 
 static void csv_locate(void *opaque, size_t pos, sgi_cand *c)
 {
-    const csv_state *cs = opaque;
+    csv_state *cs = opaque;
     const csv_field *f = field_at(cs, pos);
     if (!f) {
         c->lo = c->hi = pos;
@@ -458,7 +494,8 @@ static void csv_locate(void *opaque, size_t pos, sgi_cand *c)
     c->ctx_lo = f->row_start;
     const char *h = f->row > 1 ? col_header(cs, f->col) : NULL;
     c->header = h;
-    c->header_len = h ? strlen(h) : 0;
+    c->header_len = h ? cs->table.cols[f->col].header_len : 0;
+    c->header_kind = h ? (int)cs->table.cols[f->col].header_kind : 0;
 }
 
 static bool is_name_col(const csv_state *cs, uint32_t col)
@@ -480,6 +517,7 @@ static sg_status csv_block(csv_state *cs, size_t cut)
     sc->hits.n = 0;
     sc->locator = csv_locate;
     sc->locator_opaque = cs;
+    cs->cursor = 0;
     sg_status st = sgi_detect(sc, b, 0, 0, cut);
     sc->locator = NULL;
     if (st != SG_OK)
@@ -510,8 +548,10 @@ static sg_status csv_block(csv_state *cs, size_t cut)
                 return SG_E_NOMEM;
         }
     }
-    sgi_hits_settle(&sc->hits);
+    if (!sgi_hits_settle(&sc->hits, &sc->eng->mem))
+        return SG_E_NOMEM;
 
+    cs->cursor = 0;
     for (size_t i = 0; i < sc->hits.n; i++) {
         const sgi_hit *h = &sc->hits.v[i];
         const csv_field *f = field_at(cs, h->start);

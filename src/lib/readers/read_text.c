@@ -40,7 +40,8 @@ static sg_status text_block(text_state *t, size_t lo, size_t hi)
     sg_status st = sgi_detect(sc, t->buf, 0, lo, hi);
     if (st != SG_OK)
         return st;
-    sgi_hits_settle(&sc->hits);
+    if (!sgi_hits_settle(&sc->hits, &sc->eng->mem))
+        return SG_E_NOMEM;
     for (size_t i = 0; i < sc->hits.n; i++) {
         const sgi_hit *h = &sc->hits.v[i];
         sgi_pos_advance(&t->pos, h->start);
