@@ -72,7 +72,7 @@ cli-test: $(BIN)
 	cd tests/cli && SPILLGUARD=$(abspath $(BIN)) /usr/bin/python3 -m unittest -v $(CLI_TESTS)
 
 replay: $(BUILD)/tests/replay
-	$(BUILD)/tests/replay tests/fuzz/corpus tests/data
+	$(BUILD)/tests/replay tests/fuzz/corpus examples
 
 test: unit cli-test replay
 
