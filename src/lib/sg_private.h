@@ -147,7 +147,6 @@ struct sgi_matcher;
 /* Offer [s, e) to matcher m's validator; an accepted one becomes a hit. */
 void sgi_tok_try(sgi_tok *t, const struct sgi_matcher *m, size_t s, size_t e);
 const char *sgi_tok_buf(const sgi_tok *t);
-const char *sgi_tok_header(const sgi_tok *t); /* the cell's column header, or NULL */
 
 size_t sgi_tok_end(const sgi_tok *t); /* where the current cell or block ends */
 
@@ -418,8 +417,6 @@ bool sgi_context_has(const sgi_cand *c, size_t start, size_t end, const char *co
 bool sgi_header_has(const sgi_cand *c, const char *const *words);
 /* Case-insensitive: does text[0,n) contain word at a word boundary? */
 bool sgi_has_word(const char *text, size_t n, const char *word);
-/* Is the byte at buf[i] a letter or digit (ASCII)? Out of range is false. */
-bool sgi_isalnum_at(const char *buf, size_t lo, size_t hi, size_t i);
 
 /* Identifier validators, exposed for unit tests. s is the candidate text. */
 bool sgi_valid_nino(const char *s, size_t n);
@@ -530,6 +527,8 @@ const char *sgi_report_value(const sg_report *rep, const sg_finding *f);
 /* ------------------------------------------------------------------ util */
 /* Column letters for a 1-based index ("A", "AB"...). out >= 8 bytes. */
 void sgi_column_letter(long long index, char *out);
+/* What a file that is not a regular file is ("a FIFO"...), for skip notes. */
+const char *sgi_file_kind(unsigned mode);
 /* Lower-case ASCII extension of path ("csv"), "" if none; out >= 16. */
 void sgi_path_ext(const char *path, char *out, size_t outlen);
 

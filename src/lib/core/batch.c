@@ -137,7 +137,7 @@ static void deliver(sg_batch *b, unsigned long long seq, sgi_result *res)
 
 /* -------------------------------------------------------------- workers */
 
-static void run_job(sg_scanner *sc, const sgi_mem *mem, const job *j, sgi_result *res)
+static void run_job(sg_scanner *sc, const job *j, sgi_result *res)
 {
     if (j->kind == JOB_FILE && sc) {
         sgi_scan_path_into(sc, j->path, j->nofollow, res);
@@ -147,7 +147,6 @@ static void run_job(sg_scanner *sc, const sgi_mem *mem, const job *j, sgi_result
         sgi_scan_fd_into(sc, STDIN_FILENO, "-", res);
         return;
     }
-    (void)mem;
     sgi_result_reset(res);
     sgi_result_set_path(res, j->path ? j->path : "-");
     if (j->kind == JOB_SKIP)
@@ -180,7 +179,7 @@ static void *worker(void *arg)
         sgi_result *res = b->free_res[--b->nfree];
         pthread_mutex_unlock(&b->mu);
 
-        run_job(sc, b->mem, &j, res);
+        run_job(sc, &j, res);
         sgi_free(b->mem, j.path);
         sgi_free(b->mem, j.msg);
         deliver(b, j.seq, res);
@@ -315,21 +314,6 @@ static sg_status enqueue_error(sg_batch *b, const char *path, sg_status st, cons
     return enqueue(b, j);
 }
 
-static const char *skip_reason(mode_t m)
-{
-    if (S_ISFIFO(m))
-        return "a FIFO";
-    if (S_ISSOCK(m))
-        return "a socket";
-    if (S_ISCHR(m))
-        return "a character device";
-    if (S_ISBLK(m))
-        return "a block device";
-    if (S_ISLNK(m))
-        return "a symbolic link (not followed; use --follow)";
-    return "not a regular file";
-}
-
 static int name_cmp(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -412,7 +396,7 @@ static sg_status walk(sg_batch *b, const char *path, size_t depth, bool top)
         return enqueue_simple(b, JOB_FILE, path, !follow, NULL);
     if (S_ISDIR(st.st_mode))
         return walk_dir(b, path, depth, &st);
-    return enqueue_simple(b, JOB_SKIP, path, false, skip_reason(st.st_mode));
+    return enqueue_simple(b, JOB_SKIP, path, false, sgi_file_kind(st.st_mode));
 }
 
 sg_status sg_batch_add(sg_batch *b, const char *path)

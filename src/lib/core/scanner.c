@@ -102,23 +102,6 @@ void sgi_scan_input(sg_scanner *sc, sgi_input *in, const char *path, sgi_result 
     res->pub.size = (long long)in->consumed;
 }
 
-static const char *kind_of(mode_t m)
-{
-    if (S_ISFIFO(m))
-        return "a FIFO";
-    if (S_ISSOCK(m))
-        return "a socket";
-    if (S_ISCHR(m))
-        return "a character device";
-    if (S_ISBLK(m))
-        return "a block device";
-    if (S_ISDIR(m))
-        return "a directory";
-    if (S_ISLNK(m))
-        return "a symbolic link";
-    return "not a regular file";
-}
-
 void sgi_scan_path_into(sg_scanner *sc, const char *path, bool nofollow, sgi_result *res)
 {
     const sgi_mem *mem = &sc->eng->mem;
@@ -141,7 +124,7 @@ void sgi_scan_path_into(sg_scanner *sc, const char *path, bool nofollow, sgi_res
     } else if (S_ISDIR(st.st_mode)) {
         sgi_result_error(res, SG_E_OPEN, "is a directory");
     } else if (!S_ISREG(st.st_mode)) {
-        res->pub.skip_reason = kind_of(st.st_mode);
+        res->pub.skip_reason = sgi_file_kind(st.st_mode);
     } else {
         int fl = fcntl(fd, F_GETFL);
         if (fl >= 0)

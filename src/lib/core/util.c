@@ -1,11 +1,30 @@
 /*
- * util.c - small helpers with no better home: column letters, extensions.
+ * util.c - small helpers with no better home: column letters, extensions,
+ * names for kinds of files.
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
 #include "../sg_private.h"
 
 #include <string.h>
+#include <sys/stat.h>
+
+const char *sgi_file_kind(unsigned mode)
+{
+    if (S_ISFIFO(mode))
+        return "a FIFO";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    if (S_ISCHR(mode))
+        return "a character device";
+    if (S_ISBLK(mode))
+        return "a block device";
+    if (S_ISDIR(mode))
+        return "a directory";
+    if (S_ISLNK(mode))
+        return "a symbolic link (not followed; use --follow)";
+    return "not a regular file";
+}
 
 void sgi_column_letter(long long index, char *out)
 {

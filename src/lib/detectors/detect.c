@@ -263,10 +263,3 @@ bool sgi_context_has(const sgi_cand *c, size_t start, size_t end, const char *co
     }
     return false;
 }
-
-bool sgi_isalnum_at(const char *buf, size_t lo, size_t hi, size_t i)
-{
-    if (i < lo || i >= hi)
-        return false;
-    return word_char((unsigned char)buf[i]);
-}

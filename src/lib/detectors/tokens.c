@@ -51,11 +51,6 @@ static bool is_alnum(char c)
     return is_digit(c) || is_alpha(c);
 }
 
-const char *sgi_tok_header(const sgi_tok *t)
-{
-    return t->cell.header;
-}
-
 const char *sgi_tok_buf(const sgi_tok *t)
 {
     return t->b;
