@@ -119,6 +119,14 @@ typedef struct sg_location {
     const char *column;
     long long column_index;
     const char *column_letter;
+    /* containers: the member ("xl/worksheets/sheet2.xml"; inside an
+     * embedded file "xl/embeddings/Book1.xlsx!xl/worksheets/sheet1.xml"),
+     * the sheet's name, the cell ("B7"), the 1-based slide and paragraph */
+    const char *part;
+    const char *sheet;
+    const char *cell;
+    long long slide;
+    long long paragraph;
 } sg_location;
 
 typedef struct sg_finding {
@@ -134,6 +142,8 @@ typedef struct sg_finding {
     size_t ncolumns;
     const char *const *columns;      /* header texts */
     const char *const *column_kinds; /* classification of each column */
+    /* hidden: why ("hidden sheet", "comment", "tracked deletion"...) */
+    const char *hidden_reason;
 } sg_finding;
 
 typedef struct sg_file_result {
@@ -187,7 +197,18 @@ typedef enum sg_option {
     /* compute the SHA-256 of every file; 1 */
     SG_OPT_HASH = 4,
     /* directory depth limit for walks; 256 */
-    SG_OPT_MAX_DEPTH = 5
+    SG_OPT_MAX_DEPTH = 5,
+    /* containers (ZIP): bytes inflated from one file in all; 4 GiB */
+    SG_OPT_MAX_INFLATED = 6,
+    /* containers: inflated / compressed size of a member; 1000 */
+    SG_OPT_MAX_RATIO = 7,
+    /* containers: members of one archive; 100000 */
+    SG_OPT_MAX_MEMBERS = 8,
+    /* files embedded in files, deepest level scanned; 4 */
+    SG_OPT_MAX_NESTING = 9,
+    /* a part read whole into memory (shared strings, an embedded file);
+     * 256 MiB */
+    SG_OPT_MAX_PART_BYTES = 10
 } sg_option;
 
 sg_status sg_engine_new(sg_engine **out, const sg_allocator *allocator);

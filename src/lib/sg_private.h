@@ -100,8 +100,15 @@ extern const sgi_rule_def sgi_rules[SGI_RULE_COUNT];
 
 /* Mask value into out (at least n+1 bytes); returns out. */
 char *sgi_mask(sgi_mask_style style, const char *value, size_t n, char *out);
+
+/* Finding flags */
+#define SGI_F_HIDDEN 0x1u /* hidden from a normal reader of the document */
+#define SGI_F_META 0x2u   /* found in document metadata: reviewed, never blocked */
+
 /* The verdict one finding asks for. */
-sg_verdict sgi_rule_verdict(int rule, bool hidden);
+sg_verdict sgi_rule_verdict(int rule, unsigned flags);
+
+typedef struct sgi_ctx sgi_ctx;
 
 /* -------------------------------------------------------------- engine */
 struct hs_database;
@@ -203,6 +210,11 @@ struct sg_engine {
     unsigned long long opt_table_min_rows;
     unsigned long long opt_hash;
     unsigned long long opt_max_depth;
+    unsigned long long opt_max_inflated;
+    unsigned long long opt_max_ratio;
+    unsigned long long opt_max_members;
+    unsigned long long opt_max_nesting;
+    unsigned long long opt_max_part;
     bool compiled;
     struct hs_database *db;       /* NULL if no matcher has a regex */
     const sgi_matcher **matchers; /* regex matchers, by Vectorscan id */
@@ -324,10 +336,16 @@ void sgi_result_reset(sgi_result *r);
 void sgi_result_free(sgi_result *r);
 void sgi_result_set_path(sgi_result *r, const char *path);
 void sgi_result_error(sgi_result *r, sg_status st, const char *fmt, ...) SGI_PRINTF(3, 4);
-/* Add a finding (value is copied and masked). Returns the stored finding
- * or NULL when the rule's cap was reached (it is still counted). */
-sg_finding *sgi_result_add(sgi_result *r, const sg_engine *eng, int rule, bool hidden,
-                           const char *value, size_t vlen, const sg_location *loc);
+/* Add a finding: value is copied, and masked by the rule's style unless
+ * masked is given (then copied too). loc's strings must live as long as
+ * the result (the arena, or static). Returns the stored finding or NULL
+ * when the rule's cap was reached (it is still counted and judged). */
+sg_finding *sgi_result_add(sgi_result *r, const sg_engine *eng, int rule, unsigned flags,
+                           const char *reason, const char *value, size_t vlen,
+                           const char *masked, const sg_location *loc);
+/* Judge a stored finding again after its flags changed (a cell found to
+ * be remote once the whole sheet was read). */
+void sgi_result_rejudge(sgi_result *r, const sg_finding *f, unsigned flags);
 /* Fix pub.findings, pub.nfindings and the verdict. */
 void sgi_result_seal(sgi_result *r);
 
@@ -352,16 +370,38 @@ struct sg_scanner {
     sg_status blk_status;
 };
 
-/* Context handed to a reader for one file. */
-typedef struct sgi_ctx {
+/* Context handed to a reader for one file, or for a file embedded in it. */
+struct sgi_ctx {
     sg_scanner *sc;
     const sg_engine *eng;
     const sgi_mem *mem;
     sgi_input *in;
     sgi_result *res;
-    const char *ext;   /* lower-case extension hint, "" if none */
+    const char *ext; /* lower-case extension hint, "" if none */
     sgi_sniff sniff;
-} sgi_ctx;
+    /* embedded files: how deep, the parts around ("a.xlsx!"), why hidden */
+    unsigned depth;
+    const char *prefix;
+    const char *frame_reason;
+    /* an embedded file's failure, kept out of the file's own status */
+    sg_status nested_status;
+    char nested_error[512];
+    /* the last part name framed with the prefix, reused */
+    const char *framed_in, *framed_out;
+};
+
+/* Add a finding through the reader's context: inside an embedded file
+ * the part is prefixed and the finding is hidden. loc may be changed. */
+sg_finding *sgi_emit(sgi_ctx *ctx, int rule, unsigned flags, const char *reason,
+                     const char *value, size_t vlen, const char *masked, sg_location *loc);
+/* Record why the file (or the embedded file) could not be fully read. */
+void sgi_ctx_error(sgi_ctx *ctx, sg_status st, const char *fmt, ...) SGI_PRINTF(3, 4);
+/* Scan data, a member of the current file, as a file of its own; its
+ * findings go to the same result, located inside member. Returns its
+ * status (its message in ctx->nested_error of the child, copied to msg)
+ * and its format. */
+sg_status sgi_scan_nested(sgi_ctx *parent, const void *data, size_t len, const char *member,
+                          const char *reason, char *msg, size_t msglen, const char **format);
 
 /* ---------------------------------------------------------------- readers */
 typedef struct sgi_peek {
@@ -481,8 +521,8 @@ void sgi_table_hit(sgi_table *t, size_t col, int rule, unsigned long long row);
 sgi_colkind sgi_table_col_kind(const sgi_table_col *c);
 /* Add a dataset.personal_records finding if the rows describe people.
  * Returns true if they do. */
-bool sgi_table_finish(sgi_table *t, const sg_engine *eng, sgi_result *res, const sg_location *loc,
-                      bool hidden);
+bool sgi_table_finish(sgi_table *t, struct sgi_ctx *ctx, sg_location *loc, unsigned flags,
+                      const char *reason);
 
 /* --------------------------------------------------------------- reports */
 typedef struct sgi_out {

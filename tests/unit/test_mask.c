@@ -33,10 +33,12 @@ static void masks(void **s)
 static void every_rule_masks_its_value(void **s)
 {
     (void)s;
-    /* no rule but the dataset description shows a value unchanged */
+    /* every personal-data rule masks; only descriptions (a table's size, a
+     * hidden sheet's name: readers mask their parts) are shown as they are */
     for (int r = 0; r < SGI_RULE_COUNT; r++) {
+        const char *id = sgi_rules[r].info.id;
         if (sgi_rules[r].mask == SGI_MASK_NONE) {
-            assert_string_equal(sgi_rules[r].info.id, "dataset.personal_records");
+            assert_true(strncmp(id, "dataset.", 8) == 0 || strncmp(id, "hidden.", 7) == 0);
             continue;
         }
         char out[64];

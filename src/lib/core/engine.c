@@ -36,6 +36,11 @@ sg_status sg_engine_new(sg_engine **out, const sg_allocator *allocator)
     e->opt_table_min_rows = 10;
     e->opt_hash = 1;
     e->opt_max_depth = 256;
+    e->opt_max_inflated = 4ULL << 30;
+    e->opt_max_ratio = 1000;
+    e->opt_max_members = 100000;
+    e->opt_max_nesting = 4;
+    e->opt_max_part = 256ULL << 20;
     *out = e;
     return SG_OK;
 }
@@ -66,6 +71,29 @@ sg_status sg_engine_set(sg_engine *e, sg_option opt, unsigned long long v)
             return SG_E_INVALID;
         e->opt_max_depth = v;
         return SG_OK;
+    case SG_OPT_MAX_INFLATED:
+        if (v < 1024)
+            return SG_E_INVALID;
+        e->opt_max_inflated = v;
+        return SG_OK;
+    case SG_OPT_MAX_RATIO:
+        if (v < 2)
+            return SG_E_INVALID;
+        e->opt_max_ratio = v;
+        return SG_OK;
+    case SG_OPT_MAX_MEMBERS:
+        if (v < 1)
+            return SG_E_INVALID;
+        e->opt_max_members = v;
+        return SG_OK;
+    case SG_OPT_MAX_NESTING:
+        e->opt_max_nesting = v;
+        return SG_OK;
+    case SG_OPT_MAX_PART_BYTES:
+        if (v < 4096)
+            return SG_E_INVALID;
+        e->opt_max_part = v;
+        return SG_OK;
     }
     return SG_E_INVALID;
 }
@@ -85,6 +113,16 @@ unsigned long long sg_engine_get(const sg_engine *e, sg_option opt)
         return e->opt_hash;
     case SG_OPT_MAX_DEPTH:
         return e->opt_max_depth;
+    case SG_OPT_MAX_INFLATED:
+        return e->opt_max_inflated;
+    case SG_OPT_MAX_RATIO:
+        return e->opt_max_ratio;
+    case SG_OPT_MAX_MEMBERS:
+        return e->opt_max_members;
+    case SG_OPT_MAX_NESTING:
+        return e->opt_max_nesting;
+    case SG_OPT_MAX_PART_BYTES:
+        return e->opt_max_part;
     }
     return 0;
 }

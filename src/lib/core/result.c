@@ -59,14 +59,15 @@ void sgi_result_error(sgi_result *r, sg_status st, const char *fmt, ...)
         r->pub.error = sg_strerror(st);
 }
 
-sg_finding *sgi_result_add(sgi_result *r, const sg_engine *eng, int rule, bool hidden,
-                           const char *value, size_t vlen, const sg_location *loc)
+sg_finding *sgi_result_add(sgi_result *r, const sg_engine *eng, int rule, unsigned flags,
+                           const char *reason, const char *value, size_t vlen,
+                           const char *masked, const sg_location *loc)
 {
     r->counts[rule]++;
     r->pub.findings_total++;
     /* a rule's verdict for visible findings is the same every time */
-    if (r->counts[rule] == 1 || hidden) {
-        sg_verdict v = sgi_rule_verdict(rule, hidden);
+    if (r->counts[rule] == 1 || flags) {
+        sg_verdict v = sgi_rule_verdict(rule, flags);
         if (v > r->worst)
             r->worst = v;
     }
@@ -79,25 +80,40 @@ sg_finding *sgi_result_add(sgi_result *r, const sg_engine *eng, int rule, bool h
         return NULL;
     }
     char *val = sgi_arena_strndup(&r->arena, value, vlen);
-    char *masked = sgi_arena_alloc(&r->arena, vlen + 1);
-    if (!val || !masked) {
+    char *m = masked ? sgi_arena_strndup(&r->arena, masked, strlen(masked))
+                     : sgi_arena_alloc(&r->arena, vlen + 1);
+    if (!val || !m) {
         r->nomem = true;
         return NULL;
     }
-    sgi_mask(sgi_rules[rule].mask, value, vlen, masked);
+    if (!masked)
+        sgi_mask(sgi_rules[rule].mask, value, vlen, m);
     sg_finding *f = &r->findings[r->nfindings++];
     memset(f, 0, sizeof(*f));
     f->rule = sgi_rules[rule].info.id;
     f->severity = sgi_rules[rule].info.severity;
-    f->hidden = hidden;
+    f->hidden = (flags & SGI_F_HIDDEN) != 0;
+    f->hidden_reason = f->hidden ? reason : NULL;
     f->value = val;
-    f->match = masked;
+    f->match = m;
     if (loc) {
         f->location = *loc;
     } else {
         f->location.offset = -1;
     }
     return f;
+}
+
+void sgi_result_rejudge(sgi_result *r, const sg_finding *f, unsigned flags)
+{
+    for (int k = 0; k < SGI_RULE_COUNT; k++) {
+        if (sgi_rules[k].info.id == f->rule) {
+            sg_verdict v = sgi_rule_verdict(k, flags);
+            if (v > r->worst)
+                r->worst = v;
+            return;
+        }
+    }
 }
 
 void sgi_result_seal(sgi_result *r)

@@ -12,6 +12,7 @@
 #include "../sg_private.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <hs.h>
 #include <string.h>
@@ -57,27 +58,63 @@ void sg_scanner_free(sg_scanner *sc)
     sgi_free(mem, sc);
 }
 
-void sgi_scan_input(sg_scanner *sc, sgi_input *in, const char *path, sgi_result *res)
+sg_finding *sgi_emit(sgi_ctx *ctx, int rule, unsigned flags, const char *reason,
+                     const char *value, size_t vlen, const char *masked, sg_location *loc)
 {
-    const sg_engine *eng = sc->eng;
-    char ext[16];
-    sgi_path_ext(path ? path : "", ext, sizeof(ext));
+    if (ctx->depth) {
+        /* inside an embedded file: everything is hidden, and located in
+         * the parent's member */
+        if (!(flags & SGI_F_HIDDEN) || !reason)
+            reason = ctx->frame_reason;
+        flags |= SGI_F_HIDDEN;
+        if (loc) {
+            const char *part = loc->part ? loc->part : "";
+            if (part != ctx->framed_in || !ctx->framed_out) {
+                ctx->framed_out = sgi_arena_printf(&ctx->res->arena, "%s%s", ctx->prefix, part);
+                ctx->framed_in = part;
+            }
+            if (ctx->framed_out)
+                loc->part = ctx->framed_out;
+        }
+    }
+    return sgi_result_add(ctx->res, ctx->eng, rule, flags, reason, value, vlen, masked, loc);
+}
 
-    sgi_ctx ctx = {sc, eng, &eng->mem, in, res, ext, {0}};
-    sgi_sniff_text(in->peek, in->peeklen, &ctx.sniff);
+void sgi_ctx_error(sgi_ctx *ctx, sg_status st, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (ctx->depth) {
+        if (ctx->nested_status == SG_OK) {
+            ctx->nested_status = st;
+            snprintf(ctx->nested_error, sizeof(ctx->nested_error), "%s", msg);
+        }
+        return;
+    }
+    sgi_result_error(ctx->res, st, "%s", msg);
+}
 
-    sgi_peek pk = {in->peek, in->peeklen, in->eof, ext, &ctx.sniff, NULL, 0};
+/* Sniff, let the readers bid, run the winner. */
+static sg_status run_reader(sgi_ctx *ctx, const char *name, const char **format)
+{
+    const sg_engine *eng = ctx->eng;
+    sgi_input *in = ctx->in;
+    sgi_sniff_text(in->peek, in->peeklen, &ctx->sniff);
+    sgi_peek pk = {in->peek, in->peeklen, in->eof, ctx->ext, &ctx->sniff, NULL, 0};
     char *text = NULL;
-    if (ctx.sniff.text) {
-        text = sgi_decode_all(ctx.sniff.enc, ctx.sniff.bom_len, in->peek, in->peeklen,
+    if (ctx->sniff.text) {
+        text = sgi_decode_all(ctx->sniff.enc, ctx->sniff.bom_len, in->peek, in->peeklen,
                               &pk.textlen, &eng->mem);
         if (!text) {
-            sgi_result_error(res, SG_E_NOMEM, "out of memory");
-            return;
+            sgi_ctx_error(ctx, SG_E_NOMEM, "out of memory");
+            return SG_E_NOMEM;
         }
         pk.text = text;
     }
-
+    (void)name;
     const sgi_reader *best = NULL;
     int best_bid = 0;
     for (size_t i = 0; i < SGI_ARRAY_LEN(readers); i++) {
@@ -87,12 +124,33 @@ void sgi_scan_input(sg_scanner *sc, sgi_input *in, const char *path, sgi_result 
             best = readers[i];
         }
     }
-    sg_status st = best ? best->scan(&ctx, &pk) : SG_E_UNSUPPORTED;
+    const char *before = ctx->res->pub.format;
+    sg_status st = best ? best->scan(ctx, &pk) : SG_E_UNSUPPORTED;
     sgi_free(&eng->mem, text);
     if (st != SG_OK)
-        sgi_result_error(res, st, "%s", sg_strerror(st));
+        sgi_ctx_error(ctx, st, "%s", sg_strerror(st));
+    *format = ctx->res->pub.format != before ? ctx->res->pub.format
+                                             : (best ? best->name : "unknown");
+    return st;
+}
+
+void sgi_scan_input(sg_scanner *sc, sgi_input *in, const char *path, sgi_result *res)
+{
+    const sg_engine *eng = sc->eng;
+    char ext[16];
+    sgi_path_ext(path ? path : "", ext, sizeof(ext));
+    sgi_ctx ctx;
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.sc = sc;
+    ctx.eng = eng;
+    ctx.mem = &eng->mem;
+    ctx.in = in;
+    ctx.res = res;
+    ctx.ext = ext;
+    const char *format = NULL;
+    run_reader(&ctx, path, &format);
     if (!res->pub.format)
-        res->pub.format = best ? best->name : "unknown";
+        res->pub.format = format;
 
     bool have = false;
     if (sgi_input_finish(in, res->sha256, &have) != SG_OK && res->pub.status == SG_OK)
@@ -100,6 +158,49 @@ void sgi_scan_input(sg_scanner *sc, sgi_input *in, const char *path, sgi_result 
     if (!have)
         res->sha256[0] = '\0';
     res->pub.size = (long long)in->consumed;
+}
+
+sg_status sgi_scan_nested(sgi_ctx *parent, const void *data, size_t len, const char *member,
+                          const char *reason, char *msg, size_t msglen, const char **format)
+{
+    *format = NULL;
+    if (msglen)
+        msg[0] = '\0';
+    if (parent->depth + 1 > parent->eng->opt_max_nesting) {
+        snprintf(msg, msglen, "embedded more than %llu levels deep; not checked",
+                 parent->eng->opt_max_nesting);
+        return SG_E_LIMIT;
+    }
+    sgi_ctx child;
+    memset(&child, 0, sizeof(child));
+    child.sc = parent->sc;
+    child.eng = parent->eng;
+    child.mem = parent->mem;
+    child.res = parent->res;
+    child.depth = parent->depth + 1;
+    child.frame_reason = parent->depth ? parent->frame_reason : reason;
+    child.prefix = sgi_arena_printf(&parent->res->arena, "%s%s!",
+                                    parent->prefix ? parent->prefix : "", member);
+    char ext[16];
+    sgi_path_ext(member, ext, sizeof(ext));
+    child.ext = ext;
+    if (!child.prefix)
+        return SG_E_NOMEM;
+    sgi_input in;
+    sg_status st = sgi_input_open_mem(&in, data, len, false, parent->mem);
+    if (st == SG_OK) {
+        child.in = &in;
+        /* the format goes to the finding, not to the file's result */
+        const char *saved = parent->res->pub.format;
+        parent->res->pub.format = NULL;
+        run_reader(&child, member, format);
+        parent->res->pub.format = saved;
+        st = child.nested_status;
+        if (st != SG_OK)
+            snprintf(msg, msglen, "%s", child.nested_error);
+    }
+    sgi_input_close(&in, parent->mem);
+    return st;
 }
 
 void sgi_scan_path_into(sg_scanner *sc, const char *path, bool nofollow, sgi_result *res)

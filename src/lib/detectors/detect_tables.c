@@ -361,9 +361,11 @@ static bool col_identifies(const sgi_table_col *c, unsigned long long rows)
     return true;
 }
 
-bool sgi_table_finish(sgi_table *t, const sg_engine *eng, sgi_result *res, const sg_location *loc,
-                      bool hidden)
+bool sgi_table_finish(sgi_table *t, sgi_ctx *ctx, sg_location *loc, unsigned flags,
+                      const char *reason)
 {
+    const sg_engine *eng = ctx->eng;
+    sgi_result *res = ctx->res;
     unsigned long long rows = t->data_rows;
     if (rows < eng->opt_table_min_rows || t->ncols < 2)
         return false;
@@ -403,7 +405,7 @@ bool sgi_table_finish(sgi_table *t, const sg_engine *eng, sgi_result *res, const
         kinds[i] = sgi_colkind_name(sgi_table_col_kind(c));
     }
     sg_finding *f =
-        sgi_result_add(res, eng, SGI_R_DATASET_PERSONAL, hidden, desc, strlen(desc), loc);
+        sgi_emit(ctx, SGI_R_DATASET_PERSONAL, flags, reason, desc, strlen(desc), NULL, loc);
     if (!f)
         return true;
     f->rows = (long long)rows;

@@ -509,8 +509,6 @@ static bool is_name_col(const csv_state *cs, uint32_t col)
 static sg_status csv_block(csv_state *cs, size_t cut)
 {
     sg_scanner *sc = cs->ctx->sc;
-    sgi_result *res = cs->ctx->res;
-    const sg_engine *eng = cs->ctx->eng;
     const char *b = cs->buf;
     unsigned long long data_from = cs->has_header ? 2 : 1;
 
@@ -566,7 +564,7 @@ static sg_status csv_block(csv_state *cs, size_t cut)
         loc.line = f->line;
         for (size_t k = f->start; k < h->start; k++)
             loc.line += b[k] == '\n';
-        sgi_result_add(res, eng, (int)h->rule, false, b + h->start, h->end - h->start, &loc);
+        sgi_emit(cs->ctx, (int)h->rule, 0, NULL, b + h->start, h->end - h->start, NULL, &loc);
         if (f->row >= data_from)
             sgi_table_hit(&cs->table, f->col, (int)h->rule, f->row);
     }
@@ -604,7 +602,7 @@ static sg_status csv_scan(sgi_ctx *ctx, const sgi_peek *pk)
         if (cs.len < max_record) { /* room for another chunk */
             long r = sgi_input_read(ctx->in, raw, RAW_CHUNK);
             if (r < 0) {
-                sgi_result_error(res, SG_E_IO, "read error: %s", strerror(ctx->in->err));
+                sgi_ctx_error(ctx, SG_E_IO, "read error: %s", strerror(ctx->in->err));
                 st = SG_E_IO;
                 break;
             }
@@ -646,7 +644,7 @@ static sg_status csv_scan(sgi_ctx *ctx, const sgi_peek *pk)
         sg_location loc = {0};
         loc.offset = -1;
         loc.row = cs.has_header ? 2 : 1;
-        sgi_table_finish(&cs.table, ctx->eng, res, &loc, false);
+        sgi_table_finish(&cs.table, ctx, &loc, 0, NULL);
     }
     sgi_free(mem, fb);
     sgi_free(mem, cs.letters);

@@ -32,7 +32,7 @@ static bool ext_is(const sgi_peek *pk, const char *const *exts)
 static sg_status not_yet(sgi_ctx *ctx, const char *format, const char *what)
 {
     ctx->res->pub.format = format;
-    sgi_result_error(ctx->res, SG_E_UNSUPPORTED, "%s: format not yet supported; not checked",
+    sgi_ctx_error(ctx, SG_E_UNSUPPORTED, "%s: format not yet supported; not checked",
                      what);
     return SG_E_UNSUPPORTED;
 }
@@ -257,7 +257,7 @@ static sg_status binary_scan(sgi_ctx *ctx, const sgi_peek *pk)
 {
     (void)pk;
     ctx->res->pub.format = "binary";
-    sgi_result_error(ctx->res, SG_E_UNSUPPORTED,
+    sgi_ctx_error(ctx, SG_E_UNSUPPORTED,
                      "unrecognised binary content (not text, no known format); not checked");
     return SG_E_UNSUPPORTED;
 }

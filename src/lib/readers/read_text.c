@@ -34,7 +34,6 @@ typedef struct text_state {
 static sg_status text_block(text_state *t, size_t lo, size_t hi)
 {
     sg_scanner *sc = t->ctx->sc;
-    sgi_result *res = t->ctx->res;
     sc->locator = NULL;
     sc->hits.n = 0;
     sg_status st = sgi_detect(sc, t->buf, 0, lo, hi);
@@ -49,8 +48,8 @@ static sg_status text_block(text_state *t, size_t lo, size_t hi)
         loc.line = t->pos.line;
         loc.col = t->pos.col;
         loc.offset = t->pos.src;
-        sgi_result_add(res, t->ctx->eng, (int)h->rule, false, t->buf + h->start,
-                       h->end - h->start, &loc);
+        sgi_emit(t->ctx, (int)h->rule, 0, NULL, t->buf + h->start, h->end - h->start, NULL,
+                 &loc);
         if (sgi_colkind_identifies(sgi_colkind_of_rule((int)h->rule)) &&
             t->pos.line != t->last_id_line) {
             t->last_id_line = t->pos.line;
@@ -103,8 +102,8 @@ static void text_dataset(text_state *t)
     loc.line = 1;
     loc.col = 1;
     loc.offset = 0;
-    sg_finding *f = sgi_result_add(res, eng, SGI_R_DATASET_PERSONAL, false, desc, strlen(desc),
-                                   &loc);
+    sg_finding *f = sgi_emit(t->ctx, SGI_R_DATASET_PERSONAL, 0, NULL, desc, strlen(desc), NULL,
+                             &loc);
     if (f) {
         f->rows = (long long)t->id_lines;
         f->ncolumns = n;
@@ -155,7 +154,7 @@ static sg_status text_scan(sgi_ctx *ctx, const sgi_peek *pk)
         if (t.len - proc < max_record) { /* room for another chunk */
             long r = sgi_input_read(ctx->in, raw, RAW_CHUNK);
             if (r < 0) {
-                sgi_result_error(res, SG_E_IO, "read error: %s", strerror(ctx->in->err));
+                sgi_ctx_error(ctx, SG_E_IO, "read error: %s", strerror(ctx->in->err));
                 st = SG_E_IO;
                 break;
             }
