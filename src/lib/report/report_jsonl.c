@@ -31,6 +31,22 @@ static void location(sgi_out *o, const sg_location *l)
             sgi_out_json_str(o, l->column_letter);
         }
     }
+    if (l->part) {
+        sgi_out_printf(o, "%s\"part\":", SEP());
+        sgi_out_json_str(o, l->part);
+    }
+    if (l->sheet) {
+        sgi_out_printf(o, "%s\"sheet\":", SEP());
+        sgi_out_json_str(o, l->sheet);
+    }
+    if (l->cell) {
+        sgi_out_printf(o, "%s\"cell\":", SEP());
+        sgi_out_json_str(o, l->cell);
+    }
+    if (l->slide > 0)
+        sgi_out_printf(o, "%s\"slide\":%lld", SEP(), l->slide);
+    if (l->paragraph > 0)
+        sgi_out_printf(o, "%s\"paragraph\":%lld", SEP(), l->paragraph);
 #undef SEP
     sgi_out_puts(o, "}");
 }
@@ -64,8 +80,14 @@ int sgi_report_jsonl_file(sg_report *rep, const sg_file_result *r)
         sgi_out_json_str(o, r->path);
         sgi_out_puts(o, ",\"rule\":");
         sgi_out_json_str(o, f->rule);
-        sgi_out_printf(o, ",\"severity\":\"%s\",\"hidden\":%s,\"location\":",
+        sgi_out_printf(o, ",\"severity\":\"%s\",\"hidden\":%s,",
                        sg_severity_name(f->severity), f->hidden ? "true" : "false");
+        if (f->hidden) {
+            sgi_out_puts(o, "\"hidden_reason\":");
+            sgi_out_json_str(o, f->hidden_reason);
+            sgi_out_puts(o, ",");
+        }
+        sgi_out_puts(o, "\"location\":");
         location(o, &f->location);
         sgi_out_puts(o, ",\"match\":");
         sgi_out_json_str(o, f->match);

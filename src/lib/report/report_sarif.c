@@ -149,14 +149,18 @@ static void result(sg_report *rep, const sg_file_result *r, const sg_finding *f)
         sgi_out_puts(&sub, f->message);
     } else {
         sgi_out_printf(&sub, "%s: %s", ri ? ri->name : f->rule, sgi_report_value(rep, f));
-        if (l->row > 0 && l->column)
+        if (l->sheet && l->cell)
+            sgi_out_printf(&sub, " (sheet \"%s\" %s)", l->sheet, l->cell);
+        else if (l->slide > 0)
+            sgi_out_printf(&sub, " (slide %lld)", l->slide);
+        else if (l->row > 0 && l->column)
             sgi_out_printf(&sub, " (row %lld, column \"%s\")", l->row, l->column);
         else if (l->row > 0)
             sgi_out_printf(&sub, " (row %lld, column %s)", l->row,
                            l->column_letter ? l->column_letter : "?");
     }
     if (f->hidden)
-        sgi_out_puts(&sub, " [hidden content]");
+        sgi_out_printf(&sub, " [hidden: %s]", f->hidden_reason ? f->hidden_reason : "yes");
     sgi_out_json_str(o, sub.nomem ? f->rule : sub.p);
     free(sub.p);
     sgi_out_puts(o, "},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
@@ -168,8 +172,15 @@ static void result(sg_report *rep, const sg_file_result *r, const sg_finding *f)
     uint64_t h = 1469598103934665603ULL;
     h = fnv(h, f->rule, strlen(f->rule));
     h = fnv(h, r->path, strlen(r->path));
-    long long key[5] = {l->line, l->col, l->row, l->column_index, l->offset};
+    long long key[7] = {l->line, l->col, l->row, l->column_index, l->offset, l->slide,
+                        l->paragraph};
     h = fnv(h, key, sizeof(key));
+    if (l->part)
+        h = fnv(h, l->part, strlen(l->part));
+    if (l->sheet)
+        h = fnv(h, l->sheet, strlen(l->sheet));
+    if (l->cell)
+        h = fnv(h, l->cell, strlen(l->cell));
     sgi_out_printf(o, ",\"partialFingerprints\":{\"spillguardLocation/v1\":\"%016llx\"}",
                    (unsigned long long)h);
     sgi_out_printf(o, ",\"properties\":{\"severity\":\"%s\",\"hidden\":%s,\"match\":",
@@ -188,6 +199,22 @@ static void result(sg_report *rep, const sg_file_result *r, const sg_finding *f)
     }
     if (l->offset >= 0)
         sgi_out_printf(o, ",\"offset\":%lld", l->offset);
+    static const char *const keys[] = {"part", "sheet", "cell"};
+    const char *vals[] = {l->part, l->sheet, l->cell};
+    for (size_t k = 0; k < 3; k++) {
+        if (vals[k]) {
+            sgi_out_printf(o, ",\"%s\":", keys[k]);
+            sgi_out_json_str(o, vals[k]);
+        }
+    }
+    if (l->slide > 0)
+        sgi_out_printf(o, ",\"slide\":%lld", l->slide);
+    if (l->paragraph > 0)
+        sgi_out_printf(o, ",\"paragraph\":%lld", l->paragraph);
+    if (f->hidden) {
+        sgi_out_puts(o, ",\"hidden_reason\":");
+        sgi_out_json_str(o, f->hidden_reason);
+    }
     if (f->columns) {
         sgi_out_printf(o, ",\"rows\":%lld,\"columns\":[", f->rows);
         for (size_t c = 0; c < f->ncolumns; c++) {

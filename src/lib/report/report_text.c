@@ -59,24 +59,53 @@ static void verdict_tag(sg_report *rep, sg_verdict v)
 
 static void where(sgi_out *o, const sg_location *l)
 {
-    if (l->row > 0) {
-        sgi_out_printf(o, "row %lld", l->row);
-        if (l->column_index > 0) {
-            if (l->column) {
-                sgi_out_puts(o, ", column \"");
-                sgi_out_safe(o, l->column);
-                sgi_out_printf(o, "\" (%s)", l->column_letter ? l->column_letter : "?");
-            } else {
-                sgi_out_printf(o, ", column %s", l->column_letter ? l->column_letter : "?");
-            }
+    bool any = false;
+    if (l->sheet) {
+        sgi_out_puts(o, "sheet \"");
+        sgi_out_safe(o, l->sheet);
+        sgi_out_puts(o, "\"");
+        if (l->cell) {
+            sgi_out_puts(o, " ");
+            sgi_out_safe(o, l->cell);
         }
-    } else if (l->line > 0) {
-        sgi_out_printf(o, "line %lld", l->line);
+        any = true;
+    } else if (l->slide > 0) {
+        sgi_out_printf(o, "slide %lld", l->slide);
+        any = true;
+    }
+    if (l->row > 0 && !l->cell) {
+        sgi_out_printf(o, "%srow %lld", any ? ", " : "", l->row);
+        any = true;
+    }
+    if (l->column_index > 0 && l->column) {
+        sgi_out_printf(o, "%scolumn \"", any ? ", " : "");
+        sgi_out_safe(o, l->column);
+        sgi_out_puts(o, "\"");
+        if (!l->cell)
+            sgi_out_printf(o, " (%s)", l->column_letter ? l->column_letter : "?");
+        any = true;
+    } else if (l->column_index > 0 && !l->cell) {
+        sgi_out_printf(o, "%scolumn %s", any ? ", " : "",
+                       l->column_letter ? l->column_letter : "?");
+        any = true;
+    }
+    if (l->paragraph > 0) {
+        sgi_out_printf(o, "%sparagraph %lld", any ? ", " : "", l->paragraph);
+        any = true;
+    }
+    if (l->line > 0 && l->row <= 0) {
+        sgi_out_printf(o, "%sline %lld", any ? ", " : "", l->line);
         if (l->col > 0)
             sgi_out_printf(o, ", col %lld", l->col);
-    } else {
-        sgi_out_puts(o, "whole file");
+        any = true;
     }
+    if (l->part && !l->sheet) {
+        sgi_out_printf(o, "%s", any ? " in " : "");
+        sgi_out_safe(o, l->part);
+        any = true;
+    }
+    if (!any)
+        sgi_out_puts(o, "whole file");
 }
 
 static void finding_line(sg_report *rep, const sg_finding *f)
@@ -86,6 +115,16 @@ static void finding_line(sg_report *rep, const sg_finding *f)
     sgi_out_printf(o, "    %-26s %-8s ", f->rule, sg_severity_name(f->severity));
     if (f->columns) {
         sgi_out_safe(o, f->message ? f->message : f->match);
+        if (f->location.sheet || f->location.part) {
+            sgi_out_puts(o, " (");
+            where(o, &f->location);
+            sgi_out_puts(o, ")");
+        }
+        if (f->hidden) {
+            sgi_out_puts(o, " [hidden: ");
+            sgi_out_safe(o, f->hidden_reason ? f->hidden_reason : "yes");
+            sgi_out_puts(o, "]");
+        }
         sgi_out_puts(o, "\n        columns: ");
         for (size_t c = 0; c < f->ncolumns; c++) {
             if (c)
@@ -100,8 +139,11 @@ static void finding_line(sg_report *rep, const sg_finding *f)
     where(o, &f->location);
     sgi_out_puts(o, ": ");
     sgi_out_safe(o, sgi_report_value(rep, f));
-    if (f->hidden)
-        sgi_out_puts(o, " [hidden]");
+    if (f->hidden) {
+        sgi_out_puts(o, " [hidden: ");
+        sgi_out_safe(o, f->hidden_reason ? f->hidden_reason : "yes");
+        sgi_out_puts(o, "]");
+    }
     if (ri && (rep->flags & SG_REPORT_VERBOSE))
         sgi_out_printf(o, "  (%s)", ri->name);
     sgi_out_puts(o, "\n");
