@@ -21,7 +21,7 @@ for a in "$@"; do
     esac
 done
 
-pkgs="build-essential pkg-config libvectorscan-dev libssl-dev"
+pkgs="build-essential pkg-config libvectorscan-dev libssl-dev libzip-dev libexpat1-dev"
 [ $want_test = 1 ] && pkgs="$pkgs libcmocka-dev python3 python3-jsonschema"
 [ $want_bench = 1 ] && pkgs="$pkgs ripgrep time python3"
 

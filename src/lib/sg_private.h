@@ -255,6 +255,10 @@ sg_status sgi_input_open_mem(sgi_input *in, const void *data, size_t len, bool h
                              const sgi_mem *mem);
 /* Read up to n bytes; 0 at end of file; -1 on error (in->err). */
 long sgi_input_read(sgi_input *in, void *buf, size_t n);
+/* Read what is left to the end (hashing it). With keep, also return it all
+ * in a fresh allocation: at most limit bytes (SG_E_LIMIT beyond). */
+sg_status sgi_input_drain(sgi_input *in, const sgi_mem *mem, char **keep, size_t *len,
+                          unsigned long long limit);
 /* Drain to end of file (hashing) and write the hex digest to out[65]. */
 sg_status sgi_input_finish(sgi_input *in, char *hex_out, bool *have_hash);
 void sgi_input_close(sgi_input *in, const sgi_mem *mem);
@@ -329,6 +333,7 @@ typedef struct sgi_result {
     char sha256[65];
     bool nomem;        /* a finding could not be stored */
     sg_verdict worst;  /* the worst verdict a finding asked for */
+    unsigned long long inflated; /* bytes inflated from containers, nested too */
 } sgi_result;
 
 void sgi_result_init(sgi_result *r, const sgi_mem *mem);
@@ -402,6 +407,52 @@ void sgi_ctx_error(sgi_ctx *ctx, sg_status st, const char *fmt, ...) SGI_PRINTF(
  * and its format. */
 sg_status sgi_scan_nested(sgi_ctx *parent, const void *data, size_t len, const char *member,
                           const char *reason, char *msg, size_t msglen, const char **format);
+
+/* ------------------------------------------------------------- containers */
+typedef struct sgi_zip {
+    sgi_ctx *ctx;
+    struct zip *za;
+    size_t n;      /* members */
+    char *owned;   /* a streamed input kept in memory */
+    size_t owned_len;
+    sg_status status;
+    char error[300];
+} sgi_zip;
+
+typedef sg_status (*sgi_zip_sink)(void *opaque, const char *data, size_t n);
+
+sg_status sgi_zip_open(sgi_zip *z, sgi_ctx *ctx);
+void sgi_zip_close(sgi_zip *z);
+const char *sgi_zip_name(sgi_zip *z, size_t i);
+/* The member called name (case-insensitive, leading '/' ignored), or -1. */
+long long sgi_zip_find(sgi_zip *z, const char *name);
+unsigned long long sgi_zip_size(sgi_zip *z, size_t i); /* as its header claims */
+/* Inflate member i a buffer at a time into sink, within the limits. */
+sg_status sgi_zip_stream(sgi_zip *z, size_t i, sgi_zip_sink sink, void *opaque);
+/* Read member i whole (NUL-terminated), at most the part limit. */
+sg_status sgi_zip_read(sgi_zip *z, size_t i, char **out, size_t *len);
+
+/* XML through expat: no entities (declaring one stops the parse), no
+ * external anything, a depth limit. Names are given without prefix
+ * ("w:t" is "t"). */
+typedef struct sgi_xml sgi_xml;
+typedef struct sgi_xml_handlers {
+    void (*start)(void *opaque, const char *name, const char **attrs);
+    void (*end)(void *opaque, const char *name);
+    void (*text)(void *opaque, const char *s, int len);
+} sgi_xml_handlers;
+
+/* Parse member i of z. Returns SG_OK, or why not (message in z->error). */
+sg_status sgi_xml_member(sgi_zip *z, size_t i, const sgi_xml_handlers *h, void *opaque);
+/* Parse a buffer; err gets the message. */
+sg_status sgi_xml_buffer(const char *buf, size_t len, const sgi_xml_handlers *h, void *opaque,
+                         char *err, size_t errlen);
+/* From a handler: stop the parse running on this thread, with an error. */
+void sgi_xml_abort(sg_status st, const char *msg);
+/* The value of attribute name (without prefix) in attrs, or NULL. */
+const char *sgi_xml_attr(const char **attrs, const char *name);
+/* The local part of a qualified name. */
+const char *sgi_xml_local(const char *name);
 
 /* ---------------------------------------------------------------- readers */
 typedef struct sgi_peek {
@@ -563,6 +614,73 @@ int sgi_report_sarif_file(sg_report *rep, const sg_file_result *r);
 sg_status sgi_report_sarif_finish(sg_report *rep, const sg_summary *s);
 /* The value to print for a finding: unmasked only with SG_REPORT_REVEAL. */
 const char *sgi_report_value(const sg_report *rep, const sg_finding *f);
+
+/* ----------------------------------------------------------------- cells */
+/* Texts from a parsed document scanned as a batch (detectors/cells.c). */
+typedef enum sgi_cells_mode {
+    SGI_CELLS_TABLE, /* sheet cells: rows and columns, header, tables of people */
+    SGI_CELLS_CELLS, /* cells located by row and column, no table (comments, links) */
+    SGI_CELLS_TEXT   /* paragraphs of a part: row is the paragraph number */
+} sgi_cells_mode;
+
+typedef struct sgi_cells_item {
+    size_t start, end, row_start;
+    unsigned long long row;
+    uint32_t col;
+    unsigned flags;
+    const char *reason;
+} sgi_cells_item;
+
+typedef struct sgi_cells_interval {
+    unsigned long long first, last, cells, pii;
+} sgi_cells_interval;
+
+typedef struct sgi_cells {
+    sgi_ctx *ctx;
+    sgi_cells_mode mode;
+    const char *part, *sheet; /* stable strings (arena or static) */
+    long long slide;          /* text mode: the slide, or 0 */
+    char *buf;
+    size_t len, cap;
+    sgi_cells_item *items;
+    size_t n, capn, cursor;
+    /* table */
+    sgi_table tab;
+    bool header_decided, headers_given;
+    unsigned long long header_row; /* 0: none */
+    unsigned long long last_row;
+    bool last_row_blank;
+    unsigned table_flags;
+    const char *table_reason;
+    const char **letters;
+    size_t nletters;
+    /* occupancy, for remote cells */
+    unsigned *col_cells, *col_pii;
+    uint32_t max_col;
+    sgi_cells_interval *iv;
+    size_t niv;
+    unsigned long long cells, pii;
+    size_t first_finding;
+    bool nomem;
+} sgi_cells;
+
+void sgi_cells_init(sgi_cells *c, sgi_ctx *ctx);
+void sgi_cells_free(sgi_cells *c);
+/* Start a sheet, a cache or a part. table_flags/reason: how to report a
+ * table of people found in it (hidden sheet, pivot cache...). */
+void sgi_cells_begin(sgi_cells *c, sgi_cells_mode mode, const char *part, const char *sheet,
+                     unsigned table_flags, const char *table_reason);
+/* Give the header texts instead of finding a header row (pivot fields). */
+void sgi_cells_headers(sgi_cells *c, const char *const *names, size_t n);
+/* Add a text: row (1-based; the paragraph in text mode), col (0-based). */
+sg_status sgi_cells_add(sgi_cells *c, unsigned long long row, uint32_t col, const char *text,
+                        size_t len, unsigned flags, const char *reason);
+/* Scan what is left; in table mode report remote cells (if asked) and a
+ * table of people. */
+sg_status sgi_cells_end(sgi_cells *c, bool remote);
+/* Change flags and reason of this batch's stored findings that pred picks. */
+void sgi_cells_retag(sgi_cells *c, bool (*pred)(void *opaque, const sg_finding *f), void *opaque,
+                     unsigned flags, const char *reason);
 
 /* ------------------------------------------------------------------ util */
 /* Column letters for a 1-based index ("A", "AB"...). out >= 8 bytes. */

@@ -113,6 +113,40 @@ long sgi_input_read(sgi_input *in, void *buf, size_t n)
     return (long)got;
 }
 
+sg_status sgi_input_drain(sgi_input *in, const sgi_mem *mem, char **keep, size_t *len,
+                          unsigned long long limit)
+{
+    unsigned char tmp[65536];
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    for (;;) {
+        long r = sgi_input_read(in, tmp, sizeof(tmp));
+        if (r < 0) {
+            sgi_free(mem, buf);
+            return SG_E_IO;
+        }
+        if (r == 0)
+            break;
+        if (!keep)
+            continue;
+        if (n + (size_t)r > limit) {
+            sgi_free(mem, buf);
+            return SG_E_LIMIT;
+        }
+        if (!sgi_grow(mem, (void **)&buf, &cap, n + (size_t)r, 1)) {
+            sgi_free(mem, buf);
+            return SG_E_NOMEM;
+        }
+        memcpy(buf + n, tmp, (size_t)r);
+        n += (size_t)r;
+    }
+    if (keep) {
+        *keep = buf;
+        *len = n;
+    }
+    return SG_OK;
+}
+
 sg_status sgi_input_finish(sgi_input *in, char *hex, bool *have)
 {
     *have = false;

@@ -191,6 +191,15 @@ static size_t shape_match(const char *b, size_t s, size_t hi, const char *shape)
 
 /* Offer each window of consecutive groups to the window matchers that
  * take its number of digits. */
+/* Is the digit group from s to e part of a decimal number ("0.1299...")? */
+static bool decimal_part(const sgi_tok *t, size_t s, size_t e)
+{
+    const char *b = t->b;
+    if (s >= t->cell.lo + 2 && b[s - 1] == '.' && is_digit(b[s - 2]))
+        return true;
+    return e + 1 < t->cell.hi && b[e] == '.' && is_digit(b[e + 1]);
+}
+
 static void try_windows(sgi_tok *t, const sgi_run *r)
 {
     const sg_engine *eng = t->sc->eng;
@@ -200,6 +209,8 @@ static void try_windows(sgi_tok *t, const sgi_run *r)
             digits += r->ge[k] - r->gs[k];
             if (digits > eng->win_max)
                 break;
+            if (decimal_part(t, r->gs[j], r->ge[k]))
+                continue; /* numbers of a measurement, not an identifier */
             const sgi_matcher *const *w = eng->wins + eng->winstart[digits];
             for (size_t i = 0; i < eng->wincount[digits]; i++) {
                 const sgi_matcher *m = w[i];

@@ -106,13 +106,16 @@ int sgi_report_jsonl_file(sg_report *rep, const sg_file_result *r)
                     sgi_out_puts(o, ",");
                 sgi_out_json_str(o, f->columns[c]);
             }
-            sgi_out_puts(o, "],\"column_kinds\":[");
-            for (size_t c = 0; c < f->ncolumns; c++) {
-                if (c)
-                    sgi_out_puts(o, ",");
-                sgi_out_json_str(o, f->column_kinds ? f->column_kinds[c] : NULL);
-            }
             sgi_out_puts(o, "]");
+            if (f->column_kinds) {
+                sgi_out_puts(o, ",\"column_kinds\":[");
+                for (size_t c = 0; c < f->ncolumns; c++) {
+                    if (c)
+                        sgi_out_puts(o, ",");
+                    sgi_out_json_str(o, f->column_kinds[c]);
+                }
+                sgi_out_puts(o, "]");
+            }
         }
         sgi_out_puts(o, "}\n");
         /* flush now and then: a file's findings are capped, but large */

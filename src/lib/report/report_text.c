@@ -138,8 +138,11 @@ static void finding_line(sg_report *rep, const sg_finding *f)
     }
     where(o, &f->location);
     sgi_out_puts(o, ": ");
-    sgi_out_safe(o, sgi_report_value(rep, f));
-    if (f->hidden) {
+    /* hidden content is described by a sentence; values are shown masked */
+    bool described = strncmp(f->rule, "hidden.", 7) == 0 && f->message &&
+                     !(rep->flags & SG_REPORT_REVEAL);
+    sgi_out_safe(o, described ? f->message : sgi_report_value(rep, f));
+    if (f->hidden && !described) {
         sgi_out_puts(o, " [hidden: ");
         sgi_out_safe(o, f->hidden_reason ? f->hidden_reason : "yes");
         sgi_out_puts(o, "]");

@@ -1,0 +1,227 @@
+/*
+ * container_zip.c - ZIP archives (OOXML, ODF) on libzip, with the limits a
+ * hostile archive needs: members per archive, bytes inflated per file (all
+ * members, embedded files included), and the ratio of inflated to
+ * compressed size of a member. Members are streamed (inflated a buffer at
+ * a time), so a 1 GB sheet never sits in memory; a member read whole is
+ * capped by SG_OPT_MAX_PART_BYTES.
+ *
+ * The input is hashed (read to its end) before libzip opens it, as libzip
+ * seeks; a pipe is read into memory first (up to the part limit).
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#include "../sg_private.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zip.h>
+
+#define CHUNK (64u * 1024u)
+
+static sg_status zip_fail(sgi_zip *z, sg_status st, const char *fmt, ...) SGI_PRINTF(3, 4);
+
+static sg_status zip_fail(sgi_zip *z, sg_status st, const char *fmt, ...)
+{
+    if (z->status == SG_OK) {
+        z->status = st;
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(z->error, sizeof(z->error), fmt, ap);
+        va_end(ap);
+    }
+    return st;
+}
+
+sg_status sgi_zip_open(sgi_zip *z, sgi_ctx *ctx)
+{
+    memset(z, 0, sizeof(*z));
+    z->ctx = ctx;
+    sgi_input *in = ctx->in;
+    zip_error_t zerr;
+    zip_error_init(&zerr);
+    zip_source_t *src = NULL;
+    struct stat st;
+    bool regular = in->fd >= 0 && fstat(in->fd, &st) == 0 && S_ISREG(st.st_mode);
+    if (in->fd < 0) {
+        src = zip_source_buffer_create(in->mem, in->memlen, 0, &zerr);
+    } else if (regular) {
+        /* hash it all first: libzip moves the shared file offset */
+        if (sgi_input_drain(in, ctx->mem, NULL, NULL, 0) != SG_OK)
+            return zip_fail(z, SG_E_IO, "read error: %s", strerror(in->err));
+        int fd = dup(in->fd);
+        FILE *fp = fd >= 0 ? fdopen(fd, "rb") : NULL;
+        if (!fp) {
+            if (fd >= 0)
+                close(fd);
+            return zip_fail(z, SG_E_IO, "cannot reopen: %s", strerror(errno));
+        }
+        src = zip_source_filep_create(fp, 0, -1, &zerr);
+        if (!src)
+            fclose(fp);
+    } else {
+        /* a pipe: keep it in memory */
+        if (sgi_input_drain(in, ctx->mem, &z->owned, &z->owned_len, ctx->eng->opt_max_part) !=
+            SG_OK)
+            return zip_fail(z, in->err ? SG_E_IO : SG_E_LIMIT,
+                            "%s: a streamed archive must fit the part limit (--max-part)",
+                            in->err ? strerror(in->err) : "too large");
+        src = zip_source_buffer_create(z->owned, z->owned_len, 0, &zerr);
+    }
+    if (!src) {
+        zip_fail(z, SG_E_NOMEM, "%s", zip_error_strerror(&zerr));
+        zip_error_fini(&zerr);
+        return z->status;
+    }
+    z->za = zip_open_from_source(src, ZIP_RDONLY, &zerr);
+    if (!z->za) {
+        zip_source_free(src);
+        zip_fail(z, SG_E_FORMAT, "damaged ZIP container: %s", zip_error_strerror(&zerr));
+        zip_error_fini(&zerr);
+        return z->status;
+    }
+    zip_error_fini(&zerr);
+    zip_int64_t n = zip_get_num_entries(z->za, 0);
+    if (n < 0)
+        return zip_fail(z, SG_E_FORMAT, "%s", "damaged ZIP container");
+    if ((unsigned long long)n > ctx->eng->opt_max_members) {
+        char num[32];
+        snprintf(num, sizeof(num), "%lld", (long long)n);
+        return zip_fail(z, SG_E_LIMIT, "%s members: more than the limit (--max-members)", num);
+    }
+    z->n = (size_t)n;
+    return SG_OK;
+}
+
+void sgi_zip_close(sgi_zip *z)
+{
+    if (z->za)
+        zip_discard(z->za);
+    z->za = NULL;
+    sgi_free(z->ctx->mem, z->owned);
+    z->owned = NULL;
+}
+
+const char *sgi_zip_name(sgi_zip *z, size_t i)
+{
+    const char *nm = zip_get_name(z->za, (zip_uint64_t)i, ZIP_FL_ENC_GUESS);
+    return nm ? nm : "";
+}
+
+long long sgi_zip_find(sgi_zip *z, const char *name)
+{
+    if (!name || !*name)
+        return -1;
+    while (*name == '/')
+        name++; /* part names are absolute in OPC, members are not */
+    zip_int64_t i = zip_name_locate(z->za, name, ZIP_FL_NOCASE | ZIP_FL_ENC_GUESS);
+    return i < 0 ? -1 : (long long)i;
+}
+
+unsigned long long sgi_zip_size(sgi_zip *z, size_t i)
+{
+    zip_stat_t zs;
+    zip_stat_init(&zs);
+    if (zip_stat_index(z->za, (zip_uint64_t)i, 0, &zs) != 0 || !(zs.valid & ZIP_STAT_SIZE))
+        return 0;
+    return zs.size;
+}
+
+sg_status sgi_zip_stream(sgi_zip *z, size_t i, sgi_zip_sink sink, void *opaque)
+{
+    const sg_engine *eng = z->ctx->eng;
+    const char *name = sgi_zip_name(z, i);
+    zip_stat_t zs;
+    zip_stat_init(&zs);
+    if (zip_stat_index(z->za, (zip_uint64_t)i, 0, &zs) != 0)
+        return zip_fail(z, SG_E_FORMAT, "damaged member %s", name);
+    if ((zs.valid & ZIP_STAT_ENCRYPTION_METHOD) && zs.encryption_method != ZIP_EM_NONE)
+        return zip_fail(z, SG_E_UNSUPPORTED, "encrypted member %s", name);
+    unsigned long long claimed = (zs.valid & ZIP_STAT_SIZE) ? zs.size : 0;
+    unsigned long long comp = (zs.valid & ZIP_STAT_COMP_SIZE) ? zs.comp_size : 0;
+    if (claimed > (1u << 20) && comp && claimed / comp > eng->opt_max_ratio)
+        return zip_fail(z, SG_E_LIMIT,
+                        "member %s inflates more than the ratio limit (--max-ratio): a zip bomb?",
+                        name);
+    zip_file_t *zf = zip_fopen_index(z->za, (zip_uint64_t)i, 0);
+    if (!zf)
+        return zip_fail(z, SG_E_FORMAT, "cannot open member %s", name);
+    char *buf = sgi_malloc(z->ctx->mem, CHUNK);
+    if (!buf) {
+        zip_fclose(zf);
+        return SG_E_NOMEM;
+    }
+    sg_status st = SG_OK;
+    unsigned long long got = 0;
+    for (;;) {
+        zip_int64_t r = zip_fread(zf, buf, CHUNK);
+        if (r < 0) {
+            st = zip_fail(z, SG_E_FORMAT, "damaged member %s (bad data or checksum)", name);
+            break;
+        }
+        if (r == 0)
+            break;
+        got += (unsigned long long)r;
+        z->ctx->res->inflated += (unsigned long long)r;
+        if (claimed && got > claimed) {
+            st = zip_fail(z, SG_E_FORMAT, "member %s is longer than its header says", name);
+            break;
+        }
+        if (z->ctx->res->inflated > eng->opt_max_inflated) {
+            st = zip_fail(z, SG_E_LIMIT,
+                          "more than the inflate limit (--max-inflated) in %s: a zip bomb?", name);
+            break;
+        }
+        st = sink(opaque, buf, (size_t)r);
+        if (st != SG_OK)
+            break;
+    }
+    sgi_free(z->ctx->mem, buf);
+    zip_fclose(zf);
+    return st;
+}
+
+typedef struct whole {
+    sgi_zip *z;
+    char *p;
+    size_t n, cap;
+    unsigned long long limit;
+} whole;
+
+static sg_status whole_sink(void *opaque, const char *data, size_t n)
+{
+    whole *w = opaque;
+    if (w->n + n > w->limit)
+        return SG_E_LIMIT;
+    if (!sgi_grow(w->z->ctx->mem, (void **)&w->p, &w->cap, w->n + n + 1, 1))
+        return SG_E_NOMEM;
+    memcpy(w->p + w->n, data, n);
+    w->n += n;
+    w->p[w->n] = '\0';
+    return SG_OK;
+}
+
+sg_status sgi_zip_read(sgi_zip *z, size_t i, char **out, size_t *len)
+{
+    whole w = {z, NULL, 0, 0, z->ctx->eng->opt_max_part};
+    sg_status st = sgi_zip_stream(z, i, whole_sink, &w);
+    if (st == SG_E_LIMIT && z->status == SG_OK)
+        zip_fail(z, SG_E_LIMIT, "member %s is larger than the part limit (--max-part)",
+                 sgi_zip_name(z, i));
+    if (st != SG_OK) {
+        sgi_free(z->ctx->mem, w.p);
+        return st;
+    }
+    if (!w.p) {
+        w.p = sgi_malloc(z->ctx->mem, 1);
+        if (!w.p)
+            return SG_E_NOMEM;
+        w.p[0] = '\0';
+    }
+    *out = w.p;
+    *len = w.n;
+    return SG_OK;
+}
