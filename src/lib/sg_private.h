@@ -543,10 +543,12 @@ sgi_colkind sgi_colkind_of_rule(int rule);
 bool sgi_looks_like_name(const char *s, size_t n);
 
 /* A table seen by a reader: header, cells and hits, column by column.
- * Columns past SGI_TABLE_MAX_COLS are scanned but not classified. */
+ * Columns are kept by index wherever they are (a table in XFA:XFD too),
+ * at most SGI_TABLE_MAX_COLS of them; more are scanned but not classified. */
 #define SGI_TABLE_MAX_COLS 512
 
 typedef struct sgi_table_col {
+    size_t index;       /* 0-based column index in the sheet */
     const char *header; /* owned by the result's arena, or NULL */
     size_t header_len;
     sgi_colkind header_kind;
@@ -557,15 +559,19 @@ typedef struct sgi_table_col {
 
 typedef struct sgi_table {
     const sgi_mem *mem;
-    sgi_table_col *cols;
+    sgi_table_col *cols; /* in the order first seen */
     size_t ncols, capcols;
+    int *slot; /* open addressing: column index -> position in cols, or -1 */
     unsigned long long data_rows; /* non-blank rows below the header */
     bool nomem;
 } sgi_table;
 
 void sgi_table_init(sgi_table *t, const sgi_mem *mem);
 void sgi_table_free(sgi_table *t);
+/* The column with sheet index col (created if new, NULL past the limit). */
 sgi_table_col *sgi_table_col_at(sgi_table *t, size_t col);
+/* The column with sheet index col if it exists. */
+sgi_table_col *sgi_table_col_find(const sgi_table *t, size_t col);
 void sgi_table_set_header(sgi_table *t, size_t col, const char *header, size_t n);
 void sgi_table_cell(sgi_table *t, size_t col, const char *s, size_t n);
 void sgi_table_hit(sgi_table *t, size_t col, int rule, unsigned long long row);

@@ -151,9 +151,10 @@ static sgi_cells_interval *interval_of(sgi_cells *c, unsigned long long row, boo
 
 static bool is_name_col(const sgi_cells *c, uint32_t col)
 {
-    if (col >= c->tab.ncols)
+    const sgi_table_col *tc = sgi_table_col_find(&c->tab, col);
+    if (!tc)
         return false;
-    sgi_colkind k = c->tab.cols[col].header_kind;
+    sgi_colkind k = tc->header_kind;
     return k == SGI_COL_NAME || k == SGI_COL_SURNAME || k == SGI_COL_FORENAME;
 }
 
@@ -265,13 +266,20 @@ static const sgi_cells_item *item_at(sgi_cells *c, size_t pos)
     return pos < it->end ? it : NULL;
 }
 
-static const char *header_of(const sgi_cells *c, const sgi_cells_item *it)
+static const sgi_table_col *header_col(const sgi_cells *c, const sgi_cells_item *it)
 {
-    if (c->mode != SGI_CELLS_TABLE || it->row <= c->header_row || it->col >= c->tab.ncols)
+    if (c->mode != SGI_CELLS_TABLE || it->row <= c->header_row)
         return NULL;
     if (!c->header_row && !c->headers_given)
         return NULL;
-    return c->tab.cols[it->col].header;
+    const sgi_table_col *tc = sgi_table_col_find(&c->tab, it->col);
+    return tc && tc->header ? tc : NULL;
+}
+
+static const char *header_of(const sgi_cells *c, const sgi_cells_item *it)
+{
+    const sgi_table_col *tc = header_col(c, it);
+    return tc ? tc->header : NULL;
 }
 
 static void locate(void *opaque, size_t pos, sgi_cand *cand)
@@ -285,10 +293,10 @@ static void locate(void *opaque, size_t pos, sgi_cand *cand)
     cand->lo = it->start;
     cand->hi = it->end;
     cand->ctx_lo = it->row_start;
-    const char *h = header_of(c, it);
-    cand->header = h;
-    cand->header_len = h ? c->tab.cols[it->col].header_len : 0;
-    cand->header_kind = h ? (int)c->tab.cols[it->col].header_kind : 0;
+    const sgi_table_col *tc = header_col(c, it);
+    cand->header = tc ? tc->header : NULL;
+    cand->header_len = tc ? tc->header_len : 0;
+    cand->header_kind = tc ? (int)tc->header_kind : 0;
 }
 
 static sg_status flush(sgi_cells *c)
@@ -377,9 +385,9 @@ static sg_status flush(sgi_cells *c)
                     v->pii++;
                 c->pii++;
             }
-        } else {
-            loc.paragraph = (long long)it->row;
         }
+        if (c->mode == SGI_CELLS_TEXT)
+            loc.paragraph = (long long)it->row;
         sgi_emit(ctx, (int)h->rule, it->flags, it->reason, c->buf + h->start, h->end - h->start,
                  NULL, &loc);
     }
@@ -457,7 +465,10 @@ static void remote_cells(sgi_cells *c)
 {
     if (!c->col_cells || c->cells < 2)
         return;
-    /* columns: a gap of REMOTE_COL_GAP empty columns, little after it */
+    /* Columns: data past a gap of REMOTE_COL_GAP empty columns from the
+     * data nearer A1 is where nobody scrolls, however much of it there is
+     * (the ICO's "moved into remote columns"). Rows likewise past
+     * REMOTE_ROW_GAP empty rows. */
     uint32_t col_from = 0;
     unsigned long long col_cells = 0, col_pii = 0;
     uint32_t last = UINT32_MAX;
@@ -465,36 +476,25 @@ static void remote_cells(sgi_cells *c)
         if (!c->col_cells[k])
             continue;
         if (last != UINT32_MAX && k - last > REMOTE_COL_GAP) {
-            unsigned long long after = 0, pii = 0;
+            col_from = k;
             for (uint32_t m = k; m <= c->max_col; m++) {
-                after += c->col_cells[m];
-                pii += c->col_pii[m];
+                col_cells += c->col_cells[m];
+                col_pii += c->col_pii[m];
             }
-            if (after * 10 <= c->cells) {
-                col_from = k;
-                col_cells = after;
-                col_pii = pii;
-                break;
-            }
+            break;
         }
         last = k;
     }
-    /* rows: a gap of REMOTE_ROW_GAP empty rows, little after it */
     unsigned long long row_from = 0, row_cells = 0, row_pii = 0;
     for (size_t i = 1; i < c->niv; i++) {
         if (c->iv[i].first - c->iv[i - 1].last <= REMOTE_ROW_GAP)
             continue;
-        unsigned long long after = 0, pii = 0;
+        row_from = c->iv[i].first;
         for (size_t j = i; j < c->niv; j++) {
-            after += c->iv[j].cells;
-            pii += c->iv[j].pii;
+            row_cells += c->iv[j].cells;
+            row_pii += c->iv[j].pii;
         }
-        if (after * 10 <= c->cells) {
-            row_from = c->iv[i].first;
-            row_cells = after;
-            row_pii = pii;
-            break;
-        }
+        break;
     }
     if (!col_from && !row_from)
         return;

@@ -265,6 +265,8 @@ bool sgi_looks_like_name(const char *s, size_t n)
 
 /* ----------------------------------------------------------------- table */
 
+#define SLOTS 2048 /* > 2 x SGI_TABLE_MAX_COLS: probes stay short */
+
 void sgi_table_init(sgi_table *t, const sgi_mem *mem)
 {
     memset(t, 0, sizeof(*t));
@@ -274,24 +276,58 @@ void sgi_table_init(sgi_table *t, const sgi_mem *mem)
 void sgi_table_free(sgi_table *t)
 {
     sgi_free(t->mem, t->cols);
+    sgi_free(t->mem, t->slot);
+    const sgi_mem *mem = t->mem;
     memset(t, 0, sizeof(*t));
+    t->mem = mem;
+}
+
+static size_t hash_col(size_t col)
+{
+    return (col * 2654435761u) & (SLOTS - 1);
+}
+
+sgi_table_col *sgi_table_col_find(const sgi_table *t, size_t col)
+{
+    if (!t->slot)
+        return NULL;
+    for (size_t h = hash_col(col);; h = (h + 1) & (SLOTS - 1)) {
+        int s = t->slot[h];
+        if (s < 0)
+            return NULL;
+        if (t->cols[s].index == col)
+            return &t->cols[s];
+    }
 }
 
 sgi_table_col *sgi_table_col_at(sgi_table *t, size_t col)
 {
-    if (col >= SGI_TABLE_MAX_COLS)
+    sgi_table_col *c = sgi_table_col_find(t, col);
+    if (c)
+        return c;
+    if (t->ncols >= SGI_TABLE_MAX_COLS)
         return NULL;
-    if (col >= t->ncols) {
-        size_t cap = t->capcols;
-        if (!sgi_grow(t->mem, (void **)&t->cols, &cap, col + 1, sizeof(sgi_table_col))) {
+    if (!t->slot) {
+        t->slot = sgi_malloc(t->mem, SLOTS * sizeof(int));
+        if (!t->slot) {
             t->nomem = true;
             return NULL;
         }
-        memset(t->cols + t->ncols, 0, (cap - t->ncols) * sizeof(sgi_table_col));
-        t->capcols = cap;
-        t->ncols = col + 1;
+        for (size_t i = 0; i < SLOTS; i++)
+            t->slot[i] = -1;
     }
-    return &t->cols[col];
+    if (!sgi_grow(t->mem, (void **)&t->cols, &t->capcols, t->ncols + 1, sizeof(sgi_table_col))) {
+        t->nomem = true;
+        return NULL;
+    }
+    size_t h = hash_col(col);
+    while (t->slot[h] >= 0)
+        h = (h + 1) & (SLOTS - 1);
+    t->slot[h] = (int)t->ncols;
+    c = &t->cols[t->ncols++];
+    memset(c, 0, sizeof(*c));
+    c->index = col;
+    return c;
 }
 
 void sgi_table_set_header(sgi_table *t, size_t col, const char *header, size_t n)
@@ -322,7 +358,7 @@ void sgi_table_cell(sgi_table *t, size_t col, const char *s, size_t n)
 
 void sgi_table_hit(sgi_table *t, size_t col, int rule, unsigned long long row)
 {
-    sgi_table_col *c = sgi_table_col_at(t, col);
+    sgi_table_col *c = sgi_table_col_find(t, col);
     if (!c || rule < 0 || rule >= SGI_RULE_COUNT)
         return;
     if (c->last_row[rule] == row) /* count cells, not matches */
@@ -380,7 +416,19 @@ bool sgi_table_finish(sgi_table *t, sgi_ctx *ctx, sg_location *loc, unsigned fla
     if (ident == 0 || ident + attrs < 2)
         return false;
 
-    /* the finding: rows, the header texts and what each column holds */
+    /* the finding: rows, the header texts and what each column holds, in
+     * the sheet's order (insertion sort: tables are narrow) */
+    for (size_t i = 1; i < t->ncols; i++) {
+        sgi_table_col tmp = t->cols[i];
+        size_t j = i;
+        while (j > 0 && t->cols[j - 1].index > tmp.index) {
+            t->cols[j] = t->cols[j - 1];
+            j--;
+        }
+        t->cols[j] = tmp;
+    }
+    for (size_t i = 0; i < SLOTS && t->slot; i++)
+        t->slot[i] = -1; /* positions moved: no lookups after this */
     sgi_arena *ar = &res->arena;
     const char **cols = sgi_arena_alloc(ar, t->ncols * sizeof(char *));
     const char **kinds = sgi_arena_alloc(ar, t->ncols * sizeof(char *));
@@ -395,7 +443,7 @@ bool sgi_table_finish(sgi_table *t, sgi_ctx *ctx, sg_location *loc, unsigned fla
             cols[i] = c->header;
         } else {
             char letter[16];
-            sgi_column_letter((long long)i + 1, letter);
+            sgi_column_letter((long long)c->index + 1, letter);
             cols[i] = sgi_arena_strndup(ar, letter, strlen(letter));
             if (!cols[i]) {
                 res->nomem = true;

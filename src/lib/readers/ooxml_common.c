@@ -270,6 +270,10 @@ static void props_end(void *opaque, const char *name)
         sgi_ooxml_metadata_value(p->ox, p->part, what, p->text.p ? p->text.p : "", p->text.len,
                                  true);
     } else if (reported(name)) {
+        /* a template named without a path is the stock one: Normal.dotm */
+        if (strcmp(name, "Template") == 0 && p->text.p &&
+            !strpbrk(p->text.p, "/\\:"))
+            return;
         bool person = strcmp(name, "creator") == 0 || strcmp(name, "lastModifiedBy") == 0 ||
                       strcmp(name, "Manager") == 0;
         sgi_ooxml_metadata_value(p->ox, p->part, name, p->text.p ? p->text.p : "", p->text.len,
@@ -421,22 +425,49 @@ void sgi_ooxml_embedded(sgi_ooxml *ox)
 }
 
 /* Links to files outside the document (a template on someone's disk, a
- * mail-merge source, a linked object). Hyperlinks are what the reader
- * sees and are left out. */
-void sgi_ooxml_external_rels(sgi_ooxml *ox, const char *part, const sgi_rels *r)
+ * mail-merge source, a linked object), in the relationships of any part.
+ * Hyperlinks are what the reader sees; links to other workbooks are
+ * reported with their cached values (read_xlsx.c). */
+typedef struct ext_rels {
+    sgi_ooxml *ox;
+    const char *part;
+} ext_rels;
+
+static void ext_start(void *opaque, const char *name, const char **attrs)
 {
-    for (size_t i = 0; i < r->n; i++) {
-        const sgi_rel *rel = &r->v[i];
-        if (!rel->external || strcmp(rel->type, "hyperlink") == 0)
+    ext_rels *e = opaque;
+    if (strcmp(name, "Relationship") != 0)
+        return;
+    const char *mode = sgi_xml_attr(attrs, "TargetMode");
+    const char *type = sgi_xml_attr(attrs, "Type");
+    const char *target = sgi_xml_attr(attrs, "Target");
+    if (!mode || strcmp(mode, "External") != 0 || !type || !target)
+        return;
+    const char *t = strrchr(type, '/');
+    t = t ? t + 1 : type;
+    if (strcmp(t, "hyperlink") == 0 || strcmp(t, "externalLinkPath") == 0)
+        return;
+    sgi_arena *ar = &e->ox->ctx->res->arena;
+    char *v = sgi_arena_printf(ar, "%s: %s", t, target);
+    char *tm = sgi_mask_name(ar, target);
+    char *m = tm ? sgi_arena_printf(ar, "%s: %s", t, tm) : NULL;
+    char msg[200];
+    snprintf(msg, sizeof(msg), "a link to a file outside the document (%s)", t);
+    if (v)
+        sgi_ooxml_hidden(e->ox, SGI_R_HIDDEN_EXTERNAL_LINK, e->part, v, m, msg, NULL);
+}
+
+void sgi_ooxml_external_rels(sgi_ooxml *ox)
+{
+    for (size_t i = 0; i < ox->zip.n; i++) {
+        const char *name = sgi_zip_name(&ox->zip, i);
+        size_t n = strlen(name);
+        if (n < 5 || strcmp(name + n - 5, ".rels") != 0)
             continue;
-        sgi_arena *ar = &ox->ctx->res->arena;
-        char *v = sgi_arena_printf(ar, "%s: %s", rel->type, rel->target);
-        char *tm = sgi_mask_name(ar, rel->target);
-        char *m = tm ? sgi_arena_printf(ar, "%s: %s", rel->type, tm) : NULL;
-        char msg[200];
-        snprintf(msg, sizeof(msg), "a link to a file outside the document (%s)", rel->type);
-        if (v)
-            sgi_ooxml_hidden(ox, SGI_R_HIDDEN_EXTERNAL_LINK, part, v, m, msg, NULL);
+        ext_rels e = {ox, name};
+        static const sgi_xml_handlers h = {ext_start, NULL, NULL};
+        sgi_xml_member(&ox->zip, i, &h, &e);
+        ox->zip.status = SG_OK;
     }
 }
 

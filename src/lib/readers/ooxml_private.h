@@ -66,7 +66,7 @@ void sgi_ooxml_metadata_value(sgi_ooxml *ox, const char *part, const char *what,
                               const char *value, size_t n, bool scan);
 /* Embedded files (scanned inside the document) and VBA projects. */
 void sgi_ooxml_embedded(sgi_ooxml *ox);
-/* Relationships of part that point outside the document. */
-void sgi_ooxml_external_rels(sgi_ooxml *ox, const char *part, const sgi_rels *r);
+/* Relationships of any part that point to files outside the document. */
+void sgi_ooxml_external_rels(sgi_ooxml *ox);
 
 #endif

@@ -423,11 +423,18 @@ static const char *col_letter(csv_state *cs, uint32_t col)
     return cs->letters[col];
 }
 
+static const sgi_table_col *header_col(const csv_state *cs, uint32_t col)
+{
+    if (!cs->has_header)
+        return NULL;
+    const sgi_table_col *tc = sgi_table_col_find(&cs->table, col);
+    return tc && tc->header ? tc : NULL;
+}
+
 static const char *col_header(const csv_state *cs, uint32_t col)
 {
-    if (!cs->has_header || col >= cs->table.ncols)
-        return NULL;
-    return cs->table.cols[col].header;
+    const sgi_table_col *tc = header_col(cs, col);
+    return tc ? tc->header : NULL;
 }
 
 static void set_headers(csv_state *cs)
@@ -492,17 +499,18 @@ static void csv_locate(void *opaque, size_t pos, sgi_cand *c)
     c->lo = f->start;
     c->hi = f->end;
     c->ctx_lo = f->row_start;
-    const char *h = f->row > 1 ? col_header(cs, f->col) : NULL;
-    c->header = h;
-    c->header_len = h ? cs->table.cols[f->col].header_len : 0;
-    c->header_kind = h ? (int)cs->table.cols[f->col].header_kind : 0;
+    const sgi_table_col *tc = f->row > 1 ? header_col(cs, f->col) : NULL;
+    c->header = tc ? tc->header : NULL;
+    c->header_len = tc ? tc->header_len : 0;
+    c->header_kind = tc ? (int)tc->header_kind : 0;
 }
 
 static bool is_name_col(const csv_state *cs, uint32_t col)
 {
-    if (!cs->has_header || col >= cs->table.ncols)
+    const sgi_table_col *tc = header_col(cs, col);
+    if (!tc)
         return false;
-    sgi_colkind k = cs->table.cols[col].header_kind;
+    sgi_colkind k = tc->header_kind;
     return k == SGI_COL_NAME || k == SGI_COL_SURNAME || k == SGI_COL_FORENAME;
 }
 

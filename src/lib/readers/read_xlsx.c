@@ -1037,7 +1037,6 @@ static void read_sheet(xlsx *x, xlsx_sheet *sh, const persons *pe)
     sgi_rels srels;
     if (sgi_ooxml_rels(&x->ox, sh->part, &srels) == SG_OK) {
         read_comments(x, sh, &srels, pe);
-        sgi_ooxml_external_rels(&x->ox, sh->part, &srels);
     }
     sgi_ooxml_rels_free(&x->ox, &srels);
 }
@@ -1493,7 +1492,7 @@ static sg_status xlsx_scan(sgi_ctx *ctx, const sgi_peek *pk)
         report_sheets(&x);
         report_names(&x);
         read_parts(&x);
-        sgi_ooxml_external_rels(&x.ox, x.wb_part, &x.wb_rels);
+        sgi_ooxml_external_rels(&x.ox);
         sgi_ooxml_metadata(&x.ox);
         sgi_ooxml_embedded(&x.ox);
     }
