@@ -451,6 +451,8 @@ sg_status sgi_xml_buffer(const char *buf, size_t len, const sgi_xml_handlers *h,
 void sgi_xml_abort(sg_status st, const char *msg);
 /* The value of attribute name (without prefix) in attrs, or NULL. */
 const char *sgi_xml_attr(const char **attrs, const char *name);
+/* A relationship id: the prefixed id attribute (r:id), not a plain id. */
+const char *sgi_xml_rid(const char **attrs);
 /* The local part of a qualified name. */
 const char *sgi_xml_local(const char *name);
 

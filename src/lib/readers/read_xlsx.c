@@ -123,7 +123,7 @@ static void wb_start(void *opaque, const char *name, const char **attrs)
         memset(sh, 0, sizeof(*sh));
         const char *nm = sgi_xml_attr(attrs, "name");
         const char *state = sgi_xml_attr(attrs, "state");
-        const char *rid = sgi_xml_attr(attrs, "id");
+        const char *rid = sgi_xml_rid(attrs);
         sh->name = dup(x, nm ? nm : "?");
         sh->state = !state ? 0 : strcmp(state, "veryHidden") == 0 ? 2
                                  : strcmp(state, "hidden") == 0   ? 1

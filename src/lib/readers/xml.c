@@ -39,6 +39,14 @@ const char *sgi_xml_attr(const char **attrs, const char *name)
     return NULL;
 }
 
+const char *sgi_xml_rid(const char **attrs)
+{
+    for (size_t i = 0; attrs && attrs[i]; i += 2)
+        if (strchr(attrs[i], ':') && strcmp(sgi_xml_local(attrs[i]), "id") == 0)
+            return attrs[i + 1];
+    return NULL;
+}
+
 static void stop(sgi_xml *x, sg_status st, const char *msg)
 {
     if (x->st == SG_OK) {
