@@ -174,7 +174,10 @@ static void formats_by_content(void **s)
     const char zip[] = "PK\x03\x04\x14\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
                        "\x00\x00\x00\x00\x00\x00\x00\x00\x13\x00\x00\x00[Content_Types].xml";
     scan_buf(zip, sizeof(zip) - 1, "book.xlsx", &c);
-    assert_string_equal(c.format, "xlsx");
+    /* an OOXML package by its first member, and a damaged one */
+    assert_string_equal(c.format, "ooxml");
+    assert_int_equal(c.status, SG_E_FORMAT);
+    assert_non_null(strstr(c.error, "damaged ZIP"));
     const char ole[] = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00";
     scan_buf(ole, sizeof(ole) - 1, "old.xls", &c);
     assert_string_equal(c.format, "xls");

@@ -69,4 +69,9 @@ void sgi_ooxml_embedded(sgi_ooxml *ox);
 /* Relationships of any part that point to files outside the document. */
 void sgi_ooxml_external_rels(sgi_ooxml *ox);
 
+/* The kinds of package, read over an open package from its main part. */
+sg_status sgi_xlsx_read(sgi_ooxml *ox, const char *main);
+sg_status sgi_docx_read(sgi_ooxml *ox, const char *main);
+sg_status sgi_pptx_read(sgi_ooxml *ox, const char *main);
+
 #endif

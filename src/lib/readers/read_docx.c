@@ -291,22 +291,16 @@ static sg_status docx_part(sgi_ooxml *ox, const char *part, bool comments)
     return st;
 }
 
-static sg_status docx_scan(sgi_ctx *ctx, const sgi_peek *pk)
+sg_status sgi_docx_read(sgi_ooxml *oxp, const char *main)
 {
-    (void)pk;
-    ctx->res->pub.format = "docx";
-    sgi_ooxml ox;
-    sg_status st = sgi_ooxml_open(&ox, ctx);
-    if (st != SG_OK)
-        return sgi_ooxml_close(&ox, st);
-    if (sgi_zip_find(&ox.zip, "word/vbaProject.bin") >= 0)
-        ctx->res->pub.format = "docm";
-    const char *main = sgi_ooxml_main_part(&ox, "word/document.xml");
+    sgi_ctx *ctx = oxp->ctx;
+    ctx->res->pub.format = sgi_zip_find(&oxp->zip, "word/vbaProject.bin") >= 0 ? "docm" : "docx";
+    sgi_ooxml ox = *oxp;
     if (sgi_zip_find(&ox.zip, main) < 0) {
-        snprintf(ox.zip.error, sizeof(ox.zip.error), "no document part (%s)", main);
-        return sgi_ooxml_close(&ox, SG_E_FORMAT);
+        snprintf(oxp->zip.error, sizeof(oxp->zip.error), "no document part (%s)", main);
+        return SG_E_FORMAT;
     }
-    st = docx_part(&ox, main, false);
+    sg_status st = docx_part(&ox, main, false);
     sgi_rels rels;
     if (st == SG_OK && sgi_ooxml_rels(&ox, main, &rels) == SG_OK) {
         /* headers, footers, notes and comments, as the document names them */
@@ -326,24 +320,6 @@ static sg_status docx_scan(sgi_ctx *ctx, const sgi_peek *pk)
         sgi_ooxml_metadata(&ox);
         sgi_ooxml_embedded(&ox);
     }
-    return sgi_ooxml_close(&ox, st);
+    *oxp = ox;
+    return st;
 }
-
-static int docx_bid(const sgi_peek *pk)
-{
-    static const char *const exts[] = {"docx", "docm", "dotx", "dotm", NULL};
-    if (!(pk->n >= 4 && memcmp(pk->p, "PK\x03\x04", 4) == 0))
-        return 0;
-    bool ct = memmem(pk->p, pk->n, "[Content_Types].xml", 19) != NULL;
-    bool word = memmem(pk->p, pk->n, "word/", 5) != NULL;
-    bool ext = false;
-    for (size_t i = 0; exts[i]; i++)
-        ext |= strcmp(pk->ext, exts[i]) == 0;
-    if (word && (ct || ext))
-        return 32 + 19 * 8 + 24;
-    if (ext && !memmem(pk->p, pk->n, "xl/", 3) && !memmem(pk->p, pk->n, "ppt/", 4))
-        return 33 + 24;
-    return 0;
-}
-
-const sgi_reader sgi_reader_docx = {"docx", docx_bid, docx_scan};

@@ -1,6 +1,6 @@
 /*
  * read_identify.c - formats recognised by their magic numbers but not yet
- * read: office documents, PDF, OLE2, images, archives, and binary data.
+ * read: PDF, OLE2, images, archives, and binary data.
  * Each bids like a real reader (the bits of magic it checked) and reports
  * the file as not checked, naming the format, so that nothing passes
  * silently. A real reader replaces its entry here when it lands.
@@ -42,71 +42,6 @@ static sg_status not_yet(sgi_ctx *ctx, const char *format, const char *what)
 static bool is_zip(const sgi_peek *pk)
 {
     return starts(pk, 0, "PK\x03\x04", 4);
-}
-
-static const char *ooxml_kind(const sgi_peek *pk)
-{
-    static const char *const xl[] = {"xlsx", "xlsm", "xltx", "xltm", "xlam", NULL};
-    static const char *const wd[] = {"docx", "docm", "dotx", "dotm", NULL};
-    static const char *const pp[] = {"pptx", "pptm", "potx", "ppsx", NULL};
-    if (contains(pk, "xl/") || ext_is(pk, xl))
-        return "xlsx";
-    if (contains(pk, "word/") || ext_is(pk, wd))
-        return "docx";
-    if (contains(pk, "ppt/") || ext_is(pk, pp))
-        return "pptx";
-    return "ooxml";
-}
-
-static int ooxml_bid(const sgi_peek *pk)
-{
-    if (!is_zip(pk))
-        return 0;
-    if (contains(pk, "[Content_Types].xml"))
-        return 32 + 19 * 8;
-    static const char *const exts[] = {"xlsx", "xlsm", "xltx", "docx", "docm", "pptx", "pptm",
-                                       NULL};
-    return ext_is(pk, exts) ? 33 : 0;
-}
-
-static sg_status ooxml_scan(sgi_ctx *ctx, const sgi_peek *pk)
-{
-    const char *k = ooxml_kind(pk);
-    const char *what = strcmp(k, "xlsx") == 0   ? "XLSX spreadsheet"
-                       : strcmp(k, "docx") == 0 ? "DOCX document"
-                       : strcmp(k, "pptx") == 0 ? "PPTX presentation"
-                                                : "Office Open XML document";
-    return not_yet(ctx, k, what);
-}
-
-static const char *odf_kind(const sgi_peek *pk)
-{
-    if (contains(pk, "application/vnd.oasis.opendocument.spreadsheet"))
-        return "ods";
-    if (contains(pk, "application/vnd.oasis.opendocument.text"))
-        return "odt";
-    if (contains(pk, "application/vnd.oasis.opendocument.presentation"))
-        return "odp";
-    return "odf";
-}
-
-static int odf_bid(const sgi_peek *pk)
-{
-    /* ODF stores "mimetype" first, uncompressed: its content is at 38 */
-    if (is_zip(pk) && starts(pk, 30, "mimetype", 8) &&
-        starts(pk, 38, "application/vnd.oasis.opendocument.", 35))
-        return 32 + 43 * 8;
-    return 0;
-}
-
-static sg_status odf_scan(sgi_ctx *ctx, const sgi_peek *pk)
-{
-    const char *k = odf_kind(pk);
-    const char *what = strcmp(k, "ods") == 0   ? "ODS spreadsheet"
-                       : strcmp(k, "odt") == 0 ? "ODT document"
-                       : strcmp(k, "odp") == 0 ? "ODP presentation"
-                                               : "OpenDocument file";
-    return not_yet(ctx, k, what);
 }
 
 static int zip_bid(const sgi_peek *pk)
@@ -262,8 +197,6 @@ static sg_status binary_scan(sgi_ctx *ctx, const sgi_peek *pk)
     return SG_E_UNSUPPORTED;
 }
 
-const sgi_reader sgi_reader_ooxml = {"ooxml", ooxml_bid, ooxml_scan};
-const sgi_reader sgi_reader_odf = {"odf", odf_bid, odf_scan};
 const sgi_reader sgi_reader_zip = {"zip", zip_bid, zip_scan};
 const sgi_reader sgi_reader_pdf = {"pdf", pdf_bid, pdf_scan};
 const sgi_reader sgi_reader_ole2 = {"ole2", ole2_bid, ole2_scan};

@@ -824,18 +824,60 @@ static bool odf_embedded(odf *o)
     return true;
 }
 
+/* The kind from the mimetype member ("...opendocument.spreadsheet"). */
+static const char *odf_kind(sgi_ooxml *ox, const sgi_peek *pk)
+{
+    char *data = NULL;
+    size_t n = 0;
+    long long i = sgi_zip_find(&ox->zip, "mimetype");
+    const char *k = "odf";
+    if (i >= 0 && sgi_zip_read(&ox->zip, (size_t)i, &data, &n) == SG_OK) {
+        k = strstr(data, "opendocument.spreadsheet")    ? "ods"
+            : strstr(data, "opendocument.presentation") ? "odp"
+            : strstr(data, "opendocument.text")         ? "odt"
+            : strstr(data, "opendocument.graphics")     ? "odg"
+                                                        : "odf";
+        sgi_free(ox->ctx->mem, data);
+    } else if (strlen(pk->ext) == 3 && pk->ext[0] == 'o') {
+        static const char *const kinds[] = {"ods", "odt", "odp", "odg"};
+        for (size_t j = 0; j < SGI_ARRAY_LEN(kinds); j++)
+            if (strcmp(pk->ext, kinds[j]) == 0)
+                k = kinds[j];
+    }
+    ox->zip.status = SG_OK;
+    return k;
+}
+
+/* A password-protected document keeps its parts encrypted (the manifest
+ * says how): it cannot be checked. */
+static bool odf_encrypted(sgi_ooxml *ox)
+{
+    char *data = NULL;
+    size_t n = 0;
+    long long i = sgi_zip_find(&ox->zip, "META-INF/manifest.xml");
+    bool enc = false;
+    if (i >= 0 && sgi_zip_read(&ox->zip, (size_t)i, &data, &n) == SG_OK) {
+        enc = strstr(data, "encryption-data") != NULL;
+        sgi_free(ox->ctx->mem, data);
+    }
+    ox->zip.status = SG_OK;
+    return enc;
+}
+
 static sg_status odf_scan(sgi_ctx *ctx, const sgi_peek *pk)
 {
-    const char *fmt = memmem(pk->p, pk->n, "opendocument.spreadsheet", 24)    ? "ods"
-                      : memmem(pk->p, pk->n, "opendocument.presentation", 25) ? "odp"
-                      : memmem(pk->p, pk->n, "opendocument.text", 17)         ? "odt"
-                                                                              : "odf";
-    ctx->res->pub.format = fmt;
+    ctx->res->pub.format = "odf";
     odf o;
     memset(&o, 0, sizeof(o));
     sg_status st = sgi_ooxml_open(&o.ox, ctx);
     if (st != SG_OK)
         return sgi_ooxml_close(&o.ox, st);
+    ctx->res->pub.format = odf_kind(&o.ox, pk);
+    if (odf_encrypted(&o.ox)) {
+        snprintf(o.ox.zip.error, sizeof(o.ox.zip.error),
+                 "encrypted OpenDocument (password protected): cannot be checked");
+        return sgi_ooxml_close(&o.ox, SG_E_UNSUPPORTED);
+    }
     if (sgi_zip_find(&o.ox.zip, "content.xml") < 0) {
         snprintf(o.ox.zip.error, sizeof(o.ox.zip.error), "no content.xml");
         return sgi_ooxml_close(&o.ox, SG_E_FORMAT);
@@ -886,11 +928,20 @@ static sg_status odf_scan(sgi_ctx *ctx, const sgi_peek *pk)
 
 static int odf_bid(const sgi_peek *pk)
 {
+    static const char *const exts[] = {"ods", "odt", "odp", "odg", "ots", "ott", "otp", NULL};
+    if (!(pk->n >= 4 && memcmp(pk->p, "PK\x03\x04", 4) == 0))
+        return 0;
     /* ODF stores "mimetype" first, uncompressed: its content is at 38 */
-    if (pk->n >= 73 && memcmp(pk->p, "PK\x03\x04", 4) == 0 &&
-        memcmp(pk->p + 30, "mimetype", 8) == 0 &&
+    if (pk->n >= 73 && memcmp(pk->p + 30, "mimetype", 8) == 0 &&
         memcmp(pk->p + 38, "application/vnd.oasis.opendocument.", 35) == 0)
         return 32 + 43 * 8 + 8;
+    /* writers that put it elsewhere (or compress it) */
+    if (memmem(pk->p, pk->n, "application/vnd.oasis.opendocument.", 35) ||
+        (memmem(pk->p, pk->n, "mimetype", 8) && memmem(pk->p, pk->n, "content.xml", 11)))
+        return 32 + 8 * 8;
+    for (size_t i = 0; exts[i]; i++)
+        if (strcmp(pk->ext, exts[i]) == 0)
+            return 33;
     return 0;
 }
 

@@ -347,22 +347,18 @@ static void pr_start(void *opaque, const char *name, const char **attrs)
     }
 }
 
-static sg_status pptx_scan(sgi_ctx *ctx, const sgi_peek *pk)
+sg_status sgi_pptx_read(sgi_ooxml *ox, const char *main)
 {
-    (void)pk;
-    ctx->res->pub.format = "pptx";
+    sgi_ctx *ctx = ox->ctx;
+    ctx->res->pub.format = sgi_zip_find(&ox->zip, "ppt/vbaProject.bin") >= 0 ? "pptm" : "pptx";
     pptx p;
     memset(&p, 0, sizeof(p));
-    sg_status st = sgi_ooxml_open(&p.ox, ctx);
-    if (st != SG_OK)
-        return sgi_ooxml_close(&p.ox, st);
-    if (sgi_zip_find(&p.ox.zip, "ppt/vbaProject.bin") >= 0)
-        ctx->res->pub.format = "pptm";
-    const char *main = sgi_ooxml_main_part(&p.ox, "ppt/presentation.xml");
+    p.ox = *ox;
+    sg_status st;
     long long mi = sgi_zip_find(&p.ox.zip, main);
     if (mi < 0) {
-        snprintf(p.ox.zip.error, sizeof(p.ox.zip.error), "no presentation part (%s)", main);
-        return sgi_ooxml_close(&p.ox, SG_E_FORMAT);
+        snprintf(ox->zip.error, sizeof(ox->zip.error), "no presentation part (%s)", main);
+        return SG_E_FORMAT;
     }
     sgi_rels rels;
     sgi_ooxml_rels(&p.ox, main, &rels);
@@ -423,24 +419,6 @@ static sg_status pptx_scan(sgi_ctx *ctx, const sgi_peek *pk)
     sgi_free(ctx->mem, p.slides);
     sgi_free(ctx->mem, p.aid);
     sgi_free(ctx->mem, p.aname);
-    return sgi_ooxml_close(&p.ox, st);
+    *ox = p.ox;
+    return st;
 }
-
-static int pptx_bid(const sgi_peek *pk)
-{
-    static const char *const exts[] = {"pptx", "pptm", "ppsx", "potx", NULL};
-    if (!(pk->n >= 4 && memcmp(pk->p, "PK\x03\x04", 4) == 0))
-        return 0;
-    bool ct = memmem(pk->p, pk->n, "[Content_Types].xml", 19) != NULL;
-    bool ppt = memmem(pk->p, pk->n, "ppt/", 4) != NULL;
-    bool ext = false;
-    for (size_t i = 0; exts[i]; i++)
-        ext |= strcmp(pk->ext, exts[i]) == 0;
-    if (ppt && (ct || ext))
-        return 32 + 19 * 8 + 24;
-    if (ext && !memmem(pk->p, pk->n, "xl/", 3) && !memmem(pk->p, pk->n, "word/", 5))
-        return 33 + 24;
-    return 0;
-}
-
-const sgi_reader sgi_reader_pptx = {"pptx", pptx_bid, pptx_scan};

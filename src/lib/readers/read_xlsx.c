@@ -1434,22 +1434,20 @@ static void read_parts(xlsx *x)
     }
 }
 
-static sg_status xlsx_scan(sgi_ctx *ctx, const sgi_peek *pk)
+sg_status sgi_xlsx_read(sgi_ooxml *ox, const char *main)
 {
-    (void)pk;
-    ctx->res->pub.format = "xlsx";
+    sgi_ctx *ctx = ox->ctx;
+    ctx->res->pub.format = sgi_zip_find(&ox->zip, "xl/vbaProject.bin") >= 0 ? "xlsm" : "xlsx";
     xlsx x;
     memset(&x, 0, sizeof(x));
-    sg_status st = sgi_ooxml_open(&x.ox, ctx);
-    if (st != SG_OK)
-        return sgi_ooxml_close(&x.ox, st);
-    if (sgi_zip_find(&x.ox.zip, "xl/vbaProject.bin") >= 0)
-        ctx->res->pub.format = "xlsm";
-    x.wb_part = sgi_ooxml_main_part(&x.ox, "xl/workbook.xml");
+    x.ox = *ox;
+    sg_status st = SG_OK;
+    x.wb_part = main;
     long long wi = sgi_zip_find(&x.ox.zip, x.wb_part);
     if (wi < 0) {
         snprintf(x.ox.zip.error, sizeof(x.ox.zip.error), "no workbook part (%s)", x.wb_part);
-        return sgi_ooxml_close(&x.ox, SG_E_FORMAT);
+        *ox = x.ox;
+        return SG_E_FORMAT;
     }
     sgi_ooxml_rels(&x.ox, x.wb_part, &x.wb_rels);
 
@@ -1504,24 +1502,6 @@ static sg_status xlsx_scan(sgi_ctx *ctx, const sgi_peek *pk)
     sgi_free(ctx->mem, x.sst);
     sgi_free(ctx->mem, x.sst_off);
     sgi_free(ctx->mem, x.xfs);
-    return sgi_ooxml_close(&x.ox, st);
+    *ox = x.ox;
+    return st;
 }
-
-static int xlsx_bid(const sgi_peek *pk)
-{
-    static const char *const exts[] = {"xlsx", "xlsm", "xltx", "xltm", NULL};
-    if (!(pk->n >= 4 && memcmp(pk->p, "PK\x03\x04", 4) == 0))
-        return 0;
-    bool ct = pk->n && memmem(pk->p, pk->n, "[Content_Types].xml", 19);
-    bool xl = pk->n && memmem(pk->p, pk->n, "xl/", 3);
-    bool ext = false;
-    for (size_t i = 0; exts[i]; i++)
-        ext |= strcmp(pk->ext, exts[i]) == 0;
-    if (xl && (ct || ext))
-        return 32 + 19 * 8 + 24; /* more than the generic OOXML bid */
-    if (ext && !memmem(pk->p, pk->n, "word/", 5) && !memmem(pk->p, pk->n, "ppt/", 4))
-        return 33 + 24;
-    return 0;
-}
-
-const sgi_reader sgi_reader_xlsx = {"xlsx", xlsx_bid, xlsx_scan};
