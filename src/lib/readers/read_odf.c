@@ -250,7 +250,7 @@ static void sheet_end(odf *o)
         snprintf(v, sizeof(v), "columns %s hidden (%llu cells)", where, cells);
         sgi_ooxml_hidden(&o->ox, SGI_R_HIDDEN_COLUMNS, o->part, v, NULL, v, &loc);
     }
-    if (o->sheet_hidden && !o->sheet_external) {
+    if (o->sheet_hidden) {
         snprintf(v, sizeof(v), "hidden sheet \"%s\" holds %llu non-empty cells", o->sheet,
                  o->sheet_cells);
         sgi_ooxml_hidden(&o->ox, SGI_R_HIDDEN_SHEET, o->part, v, NULL, v, &loc);

@@ -58,6 +58,7 @@ typedef struct xlsx {
     size_t nxf, capxf;
     unsigned long long ext_refs; /* formulas reading other workbooks */
     char first_ext_ref[96];
+    char conn_name[128];
 } xlsx;
 
 static bool is_true(const char *v)
@@ -1065,8 +1066,6 @@ static void report_names(xlsx *x)
 {
     for (size_t i = 0; i < x->nnames; i++) {
         const xlsx_name *nm = &x->names[i];
-        if (strncmp(nm->name, "_xlnm.", 6) == 0)
-            continue; /* print areas, filter ranges: Excel's own */
         const char *hidden_sheet = NULL;
         for (size_t k = 0; k < x->nsheets; k++)
             if (x->sheets[k].state && reads_sheet(nm->ref, x->sheets[k].name))
@@ -1410,6 +1409,38 @@ static void read_chart(xlsx *x, size_t i, const char *part)
     }
 }
 
+/* ---------------------------------------------------- data connections */
+
+/* A connection to data outside the workbook: a database, a web query, a
+ * text file. Its string names servers, paths and often users. */
+static void conn_start(void *opaque, const char *name, const char **attrs)
+{
+    xlsx *x = opaque;
+    static const char *const keys[] = {"connection", "url", "sourceFile", "command", NULL};
+    if (strcmp(name, "connection") == 0) {
+        const char *nm = sgi_xml_attr(attrs, "name");
+        snprintf(x->conn_name, sizeof(x->conn_name), "%s", nm ? nm : "?");
+        /* the odc file it came from, if any */
+        const char *odc = sgi_xml_attr(attrs, "odcFile");
+        if (!odc)
+            return;
+        attrs = (const char *[]){"sourceFile", odc, NULL};
+    }
+    for (size_t k = 0; keys[k]; k++) {
+        const char *v = sgi_xml_attr(attrs, keys[k]);
+        if (!v || !*v)
+            continue;
+        sgi_arena *ar = &x->ox.ctx->res->arena;
+        char *val = sgi_arena_printf(ar, "data connection \"%s\": %.400s", x->conn_name, v);
+        char *vm = sgi_mask_name(ar, v);
+        char *m = sgi_arena_printf(ar, "data connection \"%s\": %.400s", x->conn_name,
+                                   vm ? vm : "?");
+        if (val)
+            sgi_ooxml_hidden(&x->ox, SGI_R_HIDDEN_EXTERNAL_LINK, "xl/connections.xml", val, m,
+                             "a connection to data outside the workbook", NULL);
+    }
+}
+
 /* -------------------------------------------------------------- reader */
 
 static bool starts(const char *s, const char *p)
@@ -1431,6 +1462,11 @@ static void read_parts(xlsx *x)
             read_external(x, i, name);
         else if (starts(name, "xl/charts/chart") || strstr(name, "/charts/chart"))
             read_chart(x, i, name);
+        else if (strcmp(base, "connections.xml") == 0) {
+            static const sgi_xml_handlers h = {conn_start, NULL, NULL};
+            sgi_xml_member(&x->ox.zip, i, &h, x);
+            x->ox.zip.status = SG_OK;
+        }
     }
 }
 
