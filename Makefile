@@ -67,7 +67,7 @@ unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
 # which CLI test classes to run (all by default)
-CLI_TESTS ?= test_cli
+CLI_TESTS ?= test_cli test_office
 cli-test: $(BIN)
 	cd tests/cli && SPILLGUARD=$(abspath $(BIN)) /usr/bin/python3 -m unittest -v $(CLI_TESTS)
 
@@ -76,7 +76,7 @@ replay: $(BUILD)/tests/replay
 
 test: unit cli-test replay
 
-SAN_CLI_TESTS := test_cli.Examples test_cli.Walk test_cli.ExitCodes test_cli.Output test_cli.Sarif
+SAN_CLI_TESTS := test_cli.Examples test_cli.Walk test_cli.ExitCodes test_cli.Output test_cli.Sarif test_office
 
 asan:
 	$(MAKE) BUILD=build-asan OPT=-O1 \

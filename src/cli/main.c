@@ -61,6 +61,13 @@ static void usage(FILE *fp)
             "      --max-depth N       directory depth limit (default 256)\n"
             "      --no-hash           do not compute SHA-256 of each file\n"
             "\n"
+            "Containers (office files are ZIP archives; every input is hostile):\n"
+            "      --max-inflated N    bytes inflated from one file in all (default 4 GiB)\n"
+            "      --max-ratio N       inflated/compressed size of a member (default 1000)\n"
+            "      --max-members N     members of one archive (default 100000)\n"
+            "      --max-nesting N     files embedded in files, levels scanned (default 4)\n"
+            "      --max-part N        a part read whole into memory, bytes (default 256 MiB)\n"
+            "\n"
             "Exit status: 0 nothing at or above --fail-on, 1 findings at or above it,\n"
             "2 usage error or a file that could not be read.\n",
             prog, prog, prog);
@@ -219,7 +226,12 @@ enum {
     OPT_TABLE_MIN_ROWS,
     OPT_MAX_DEPTH,
     OPT_NO_HASH,
-    OPT_COLOR
+    OPT_COLOR,
+    OPT_MAX_INFLATED,
+    OPT_MAX_RATIO,
+    OPT_MAX_MEMBERS,
+    OPT_MAX_NESTING,
+    OPT_MAX_PART
 };
 
 static int cmd_scan(int argc, char **argv)
@@ -242,6 +254,11 @@ static int cmd_scan(int argc, char **argv)
         {"table-min-rows", required_argument, NULL, OPT_TABLE_MIN_ROWS},
         {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
         {"no-hash", no_argument, NULL, OPT_NO_HASH},
+        {"max-inflated", required_argument, NULL, OPT_MAX_INFLATED},
+        {"max-ratio", required_argument, NULL, OPT_MAX_RATIO},
+        {"max-members", required_argument, NULL, OPT_MAX_MEMBERS},
+        {"max-nesting", required_argument, NULL, OPT_MAX_NESTING},
+        {"max-part", required_argument, NULL, OPT_MAX_PART},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
 
@@ -250,7 +267,8 @@ static int cmd_scan(int argc, char **argv)
     bool reveal = false, verbose = false, quiet = false, follow = false, nul = false;
     bool fail_on_block = false, no_hash = false;
     unsigned long long threads = 0, max_findings = 100, max_record = 1u << 20, min_rows = 10,
-                       max_depth = 256;
+                       max_depth = 256, max_inflated = 4ULL << 30, max_ratio = 1000,
+                       max_members = 100000, max_nesting = 4, max_part = 256ULL << 20;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:o:vqL0j:h", longopts, NULL)) != -1) {
@@ -324,6 +342,26 @@ static int cmd_scan(int argc, char **argv)
         case OPT_NO_HASH:
             no_hash = true;
             break;
+        case OPT_MAX_INFLATED:
+            if (!parse_count(optarg, 1024, ~0ULL, &max_inflated))
+                return usage_error("--max-inflated takes bytes from 1024, not '%s'", optarg);
+            break;
+        case OPT_MAX_RATIO:
+            if (!parse_count(optarg, 2, ~0ULL, &max_ratio))
+                return usage_error("--max-ratio takes a number from 2, not '%s'", optarg);
+            break;
+        case OPT_MAX_MEMBERS:
+            if (!parse_count(optarg, 1, ~0ULL, &max_members))
+                return usage_error("--max-members takes a number from 1, not '%s'", optarg);
+            break;
+        case OPT_MAX_NESTING:
+            if (!parse_count(optarg, 0, 64, &max_nesting))
+                return usage_error("--max-nesting takes a number from 0 to 64, not '%s'", optarg);
+            break;
+        case OPT_MAX_PART:
+            if (!parse_count(optarg, 4096, ~0ULL, &max_part))
+                return usage_error("--max-part takes bytes from 4096, not '%s'", optarg);
+            break;
         case 'h':
             usage(stdout);
             return EXIT_CLEAN;
@@ -362,6 +400,16 @@ static int cmd_scan(int argc, char **argv)
         st = sg_engine_set(eng, SG_OPT_MAX_DEPTH, max_depth);
     if (st == SG_OK)
         st = sg_engine_set(eng, SG_OPT_HASH, !no_hash);
+    if (st == SG_OK)
+        st = sg_engine_set(eng, SG_OPT_MAX_INFLATED, max_inflated);
+    if (st == SG_OK)
+        st = sg_engine_set(eng, SG_OPT_MAX_RATIO, max_ratio);
+    if (st == SG_OK)
+        st = sg_engine_set(eng, SG_OPT_MAX_MEMBERS, max_members);
+    if (st == SG_OK)
+        st = sg_engine_set(eng, SG_OPT_MAX_NESTING, max_nesting);
+    if (st == SG_OK)
+        st = sg_engine_set(eng, SG_OPT_MAX_PART_BYTES, max_part);
     if (st == SG_OK)
         st = sg_engine_compile(eng);
     if (st != SG_OK) {

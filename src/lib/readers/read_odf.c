@@ -629,8 +629,9 @@ static void od_end(void *opaque, const char *name)
     } else if ((strcmp(name, "deletion") == 0 || strcmp(name, "insertion") == 0) &&
                o->in_change) {
         text_flush(o);
-        if (o->note.len)
-            report_note(o, true);
+        /* an insertion's text is in the body, between change marks: the
+         * region itself is the record of it */
+        report_note(o, true);
         o->in_change = 'r';
     } else if (strcmp(name, "changed-region") == 0) {
         o->in_change = 0;
