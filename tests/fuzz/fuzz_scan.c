@@ -46,8 +46,9 @@ static int check(void *opaque, const sg_file_result *r)
             abort();
         if (f->location.line < 0 || f->location.col < 0 || f->location.row < 0)
             abort();
-        /* a masked value never equals the value, but for a table's summary */
-        if (strncmp(f->rule, "dataset.", 8) != 0 && strcmp(f->match, f->value) == 0 &&
+        /* personal data is never shown as it is (descriptions of tables
+         * and hidden content are, and hold no values) */
+        if (strncmp(f->rule, "pii.", 4) == 0 && strcmp(f->match, f->value) == 0 &&
             strpbrk(f->value, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"))
             abort();
     }
