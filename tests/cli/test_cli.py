@@ -402,6 +402,9 @@ class Sarif(unittest.TestCase):
         write(os.path.join(cls.tmp, "in", "staff.csv"), PEOPLE_CSV)
         write(os.path.join(cls.tmp, "in", "bad.bin"), bytes(range(256)), "wb")
         shutil.copy(os.path.join(EXAMPLES, "incident_log.txt"), os.path.join(cls.tmp, "in"))
+        for name in ("cell_comment.xlsx", "docx_tracked_deletion.docx", "embedded_workbook.xlsx"):
+            shutil.copy(os.path.join(ROOT, "tests", "data", "office", name),
+                        os.path.join(cls.tmp, "in"))
         cls.sarif = os.path.join(cls.tmp, "out.sarif")
         res = run(["scan", "-f", "sarif", "-o", cls.sarif, "in"], cwd=cls.tmp)
         assert res.returncode == 2, res.stderr  # bad.bin cannot be read
