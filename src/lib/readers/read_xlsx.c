@@ -786,7 +786,7 @@ static void sheet_summary(sheet_parse *p)
     sg_location loc = {0};
     loc.part = p->sh->part;
     loc.sheet = p->sh->name;
-    char where[300], v[400];
+    char where[300], v[700]; /* two descriptions and words */
     unsigned long long cells;
     if (p->nhrows) {
         unsigned long long r1 = p->has_filter ? p->f_r1 : 0, r2 = p->has_filter ? p->f_r2 : 0;
