@@ -373,7 +373,7 @@ static bool decide_header(const csv_state *cs)
             votes += 2;
             continue;
         }
-        size_t cells = 0, nums = 0, same_len = 0, equal = 0;
+        size_t cells = 0, nums = 0, equal = 0;
         size_t len0 = SIZE_MAX;
         bool all_same_len = true;
         for (size_t j = first_end; j < cs->nf && cs->f[j].row <= 1 + SNIFF_RECORDS; j++) {
@@ -388,7 +388,6 @@ static bool decide_header(const csv_state *cs)
             if (len0 == SIZE_MAX)
                 len0 = vn;
             all_same_len &= vn == len0;
-            same_len += vn == hn;
             equal += vn == hn && memcmp(b + v->start, hs, hn) == 0;
         }
         if (cells == 0)
