@@ -22,7 +22,10 @@ static void masks(void **s)
     check(SGI_MASK_LAST_4, "4111 1111 1111 1111", "**** **** **** 1111");
     check(SGI_MASK_EMAIL, "john.smith@norfolk.police.uk", "j*********@n******.p*****.uk");
     check(SGI_MASK_NAME, "John Smith", "J*** S****");
+    check(SGI_MASK_EMAIL, "2@e.org", "*@*.org"); /* nothing shown whole */
     check(SGI_MASK_NAME, "Zoë O'Brien", "Z** O'B****");
+    check(SGI_MASK_NAME, "J A Smith", "* * S****"); /* initials are masked whole */
+    check(SGI_MASK_NAME, "S z z z", "* * * *");
     check(SGI_MASK_POSTCODE, "SW1A 1AA", "SW1A ***");
     check(SGI_MASK_POSTCODE, "NR12AB", "NR1***");
     check(SGI_MASK_IP, "81.2.69.160", "81.*.**.***");

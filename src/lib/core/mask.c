@@ -52,7 +52,8 @@ static char *mask_ends(const char *v, size_t n, size_t first, size_t last, char 
     return out;
 }
 
-/* Each word keeps its first character: "J*** S****". */
+/* Each word keeps its first character: "J*** S****". A word of one
+ * character (an initial) is masked whole: keeping it would show it all. */
 static char *mask_words(const char *v, size_t n, char *out)
 {
     size_t o = 0;
@@ -61,7 +62,12 @@ static char *mask_words(const char *v, size_t n, char *out)
         unsigned char c = (unsigned char)v[i];
         size_t l = SGI_MIN(u8len(c), n - i);
         if (is_alnum(c)) {
-            if (start) {
+            size_t next = i + l;
+            /* O'Brien, Smith-Jones: the word goes on past ' and - */
+            bool longer = next < n && (is_alnum((unsigned char)v[next]) ||
+                                       ((v[next] == '\'' || v[next] == '-') && next + 1 < n &&
+                                        is_alnum((unsigned char)v[next + 1])));
+            if (start && longer) {
                 memcpy(out + o, v + i, l);
                 o += l;
             } else {
@@ -85,10 +91,10 @@ static char *mask_email(const char *v, size_t n, char *out)
         return mask_words(v, n, out);
     size_t local = (size_t)(at - v);
     size_t o = 0;
-    /* local part: first character only */
+    /* local part: first character only, and not when it is all there is */
     for (size_t i = 0; i < local;) {
         size_t l = SGI_MIN(u8len((unsigned char)v[i]), local - i);
-        if (i == 0) {
+        if (i == 0 && l < local) {
             memcpy(out, v, l);
             o = l;
         } else {
@@ -112,7 +118,9 @@ static char *mask_email(const char *v, size_t n, char *out)
             start = d[i] == '.';
             continue;
         }
-        out[o++] = start ? d[i] : '*';
+        /* a label keeps its first character, unless that is all of it */
+        bool longer = i + 1 < keep_from && d[i + 1] != '.';
+        out[o++] = start && longer ? d[i] : '*';
         start = false;
     }
     out[o] = '\0';

@@ -99,7 +99,10 @@ sg_status sgi_ooxml_rels(sgi_ooxml *ox, const char *part, sgi_rels *out)
         return SG_OK;
     rels_parse rp = {ox, out, base};
     static const sgi_xml_handlers h = {rels_start, NULL, NULL};
-    return sgi_xml_member(&ox->zip, (size_t)i, &h, &rp);
+    sg_status st = sgi_xml_member(&ox->zip, (size_t)i, &h, &rp);
+    if (st != SG_OK) /* nothing half-read is handed out */
+        sgi_ooxml_rels_free(ox, out);
+    return st;
 }
 
 void sgi_ooxml_rels_free(sgi_ooxml *ox, sgi_rels *r)
