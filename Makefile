@@ -16,9 +16,11 @@ CC      ?= cc
 BUILD   ?= build
 OPT     ?= -O2
 WERROR  ?= 0
-PKGS    := libhs libcrypto libzip expat
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+PKGS    := libhs libcrypto libzip expat libexif zlib
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) mupdf)
+# MuPDF links statically (Debian ships only libmupdf.a); its .pc file
+# leaves out harfbuzz, which its HTML layout code needs
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) $(shell pkg-config --static --libs mupdf) -lharfbuzz
 
 WARN    := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Wvla -Wno-unused-parameter

@@ -127,6 +127,17 @@ typedef struct sg_location {
     const char *cell;
     long long slide;
     long long paragraph;
+    /* PDF: the 1-based page; a box on it in points from its top-left corner
+     * as displayed (x0, y0, x1, y1; has_box 0 when there is none); the
+     * earlier revision the text comes from (1 the first, 0 the final one);
+     * the text layer when it is not the page's ordinary text ("ocr": an
+     * invisible OCR layer over a scanned image, which mirrors what a reader
+     * sees) */
+    long long page;
+    int has_box;
+    double box[4];
+    long long revision;
+    const char *text_layer;
 } sg_location;
 
 typedef struct sg_finding {
@@ -208,7 +219,13 @@ typedef enum sg_option {
     SG_OPT_MAX_NESTING = 9,
     /* a part read whole into memory (shared strings, an embedded file);
      * 256 MiB */
-    SG_OPT_MAX_PART_BYTES = 10
+    SG_OPT_MAX_PART_BYTES = 10,
+    /* memory the PDF library may hold for one file (its cache included);
+     * 1 GiB. Beyond it the file is an error, not a crash. */
+    SG_OPT_MAX_DOC_MEMORY = 11,
+    /* seconds one file may take in readers that can stop midway (PDF);
+     * 120, 0 for no limit */
+    SG_OPT_TIMEOUT = 12
 } sg_option;
 
 sg_status sg_engine_new(sg_engine **out, const sg_allocator *allocator);

@@ -67,6 +67,9 @@ static void usage(FILE *fp)
             "      --max-members N     members of one archive (default 100000)\n"
             "      --max-nesting N     files embedded in files, levels scanned (default 4)\n"
             "      --max-part N        a part read whole into memory, bytes (default 256 MiB)\n"
+            "      --max-memory N      memory the PDF library may use for one file, bytes\n"
+            "                          (default 1 GiB)\n"
+            "      --timeout N         seconds one PDF may take; 0 for none (default 120)\n"
             "\n"
             "Exit status: 0 nothing at or above --fail-on, 1 findings at or above it,\n"
             "2 usage error or a file that could not be read.\n",
@@ -231,7 +234,9 @@ enum {
     OPT_MAX_RATIO,
     OPT_MAX_MEMBERS,
     OPT_MAX_NESTING,
-    OPT_MAX_PART
+    OPT_MAX_PART,
+    OPT_MAX_MEMORY,
+    OPT_TIMEOUT
 };
 
 static int cmd_scan(int argc, char **argv)
@@ -259,6 +264,8 @@ static int cmd_scan(int argc, char **argv)
         {"max-members", required_argument, NULL, OPT_MAX_MEMBERS},
         {"max-nesting", required_argument, NULL, OPT_MAX_NESTING},
         {"max-part", required_argument, NULL, OPT_MAX_PART},
+        {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
 
@@ -268,7 +275,8 @@ static int cmd_scan(int argc, char **argv)
     bool fail_on_block = false, no_hash = false;
     unsigned long long threads = 0, max_findings = 100, max_record = 1u << 20, min_rows = 10,
                        max_depth = 256, max_inflated = 4ULL << 30, max_ratio = 1000,
-                       max_members = 100000, max_nesting = 4, max_part = 256ULL << 20;
+                       max_members = 100000, max_nesting = 4, max_part = 256ULL << 20,
+                       max_memory = 1ULL << 30, timeout = 120;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:o:vqL0j:h", longopts, NULL)) != -1) {
@@ -362,6 +370,14 @@ static int cmd_scan(int argc, char **argv)
             if (!parse_count(optarg, 4096, ~0ULL, &max_part))
                 return usage_error("--max-part takes bytes from 4096, not '%s'", optarg);
             break;
+        case OPT_MAX_MEMORY:
+            if (!parse_count(optarg, 16ULL << 20, ~0ULL, &max_memory))
+                return usage_error("--max-memory takes bytes from 16777216, not '%s'", optarg);
+            break;
+        case OPT_TIMEOUT:
+            if (!parse_count(optarg, 0, ~0ULL, &timeout))
+                return usage_error("--timeout takes seconds, not '%s'", optarg);
+            break;
         case 'h':
             usage(stdout);
             return EXIT_CLEAN;
@@ -410,6 +426,10 @@ static int cmd_scan(int argc, char **argv)
         st = sg_engine_set(eng, SG_OPT_MAX_NESTING, max_nesting);
     if (st == SG_OK)
         st = sg_engine_set(eng, SG_OPT_MAX_PART_BYTES, max_part);
+    if (st == SG_OK)
+        st = sg_engine_set(eng, SG_OPT_MAX_DOC_MEMORY, max_memory);
+    if (st == SG_OK)
+        st = sg_engine_set(eng, SG_OPT_TIMEOUT, timeout);
     if (st == SG_OK)
         st = sg_engine_compile(eng);
     if (st != SG_OK) {

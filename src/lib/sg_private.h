@@ -100,6 +100,8 @@ extern const sgi_rule_def sgi_rules[SGI_RULE_COUNT];
 
 /* Mask value into out (at least n+1 bytes); returns out. */
 char *sgi_mask(sgi_mask_style style, const char *value, size_t n, char *out);
+/* A name-style mask of s in the arena. */
+char *sgi_mask_name(sgi_arena *ar, const char *s);
 
 /* Finding flags */
 #define SGI_F_HIDDEN 0x1u /* hidden from a normal reader of the document */
@@ -215,6 +217,8 @@ struct sg_engine {
     unsigned long long opt_max_members;
     unsigned long long opt_max_nesting;
     unsigned long long opt_max_part;
+    unsigned long long opt_max_doc_memory;
+    unsigned long long opt_timeout;
     bool compiled;
     struct hs_database *db;       /* NULL if no matcher has a regex */
     const sgi_matcher **matchers; /* regex matchers, by Vectorscan id */
@@ -362,9 +366,12 @@ typedef struct sgi_hits {
     size_t tmpcap;
 } sgi_hits;
 
+struct sgi_pdf_state;
+
 struct sg_scanner {
     const sg_engine *eng;
     struct hs_scratch *scratch;
+    struct sgi_pdf_state *pdf; /* the PDF library's context, made when first needed */
     sgi_result own; /* result for the single-file API */
     sgi_hits hits;
     /* per block, set by the reader for the match callback */
@@ -479,6 +486,9 @@ typedef struct sgi_reader {
 #define SGI_READER(name) extern const sgi_reader sgi_reader_##name;
 #include "readers/readers.def"
 #undef SGI_READER
+
+/* Release a scanner's PDF library context (read_pdf.c). */
+void sgi_pdf_state_free(struct sgi_pdf_state *st, const sgi_mem *mem);
 
 /* Scan one opened input into res (used by the scanner and the batch). */
 void sgi_scan_input(sg_scanner *sc, sgi_input *in, const char *path, sgi_result *res);
@@ -648,6 +658,9 @@ typedef struct sgi_cells {
     sgi_cells_mode mode;
     const char *part, *sheet; /* stable strings (arena or static) */
     long long slide;          /* text mode: the slide, or 0 */
+    /* text mode on a PDF page: rows are lines of the page */
+    long long page, revision;
+    const char *text_layer;
     char *buf;
     size_t len, cap;
     sgi_cells_item *items;
@@ -690,7 +703,31 @@ sg_status sgi_cells_end(sgi_cells *c, bool remote);
 void sgi_cells_retag(sgi_cells *c, bool (*pred)(void *opaque, const sg_finding *f), void *opaque,
                      unsigned flags, const char *reason);
 
+/* ------------------------------------------------------------- metadata */
+/* Report one metadata value as rule (hidden.metadata, hidden.exif...),
+ * shown as "what: J*** S****"; with scan, the detectors run over it too
+ * (personal data in metadata is reviewed, never blocked). part is where it
+ * is, a string that lives as long as the result. */
+void sgi_emit_metadata(sgi_ctx *ctx, sgi_cells *cells, int rule, const char *part,
+                       const char *what, const char *value, size_t n, bool scan);
+/* Report the properties of an XMP packet that say who made a document or
+ * picture and where (creator, tool, rights, owner, serial numbers, GPS). */
+sg_status sgi_xmp_scan(sgi_ctx *ctx, sgi_cells *cells, int rule, const char *part,
+                       const char *xml, size_t len);
+
 /* ------------------------------------------------------------------ util */
+/* A bounded growing text (XML character data). */
+typedef struct sgi_text {
+    const sgi_mem *mem;
+    char *p;
+    size_t len, cap, limit;
+    bool cut, nomem;
+} sgi_text;
+
+void sgi_text_init(sgi_text *t, const sgi_mem *mem, size_t limit);
+void sgi_text_add(sgi_text *t, const char *s, size_t n);
+void sgi_text_free(sgi_text *t);
+
 /* Column letters for a 1-based index ("A", "AB"...). out >= 8 bytes. */
 void sgi_column_letter(long long index, char *out);
 /* What a file that is not a regular file is ("a FIFO"...), for skip notes. */

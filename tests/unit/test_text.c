@@ -169,8 +169,9 @@ static void formats_by_content(void **s)
     collected c;
     scan_str("%PDF-1.7\n1 0 obj\n", "report.txt", &c); /* extension lies */
     assert_string_equal(c.format, "pdf");
-    assert_int_equal(c.verdict, SG_VERDICT_ERROR);
-    assert_non_null(strstr(c.error, "not yet supported"));
+    assert_int_equal(c.verdict, SG_VERDICT_ERROR); /* a truncated PDF */
+    assert_int_equal(c.status, SG_E_FORMAT);
+    assert_non_null(strstr(c.error, "damaged PDF"));
     const char zip[] = "PK\x03\x04\x14\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
                        "\x00\x00\x00\x00\x00\x00\x00\x00\x13\x00\x00\x00[Content_Types].xml";
     scan_buf(zip, sizeof(zip) - 1, "book.xlsx", &c);

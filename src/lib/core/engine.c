@@ -41,6 +41,8 @@ sg_status sg_engine_new(sg_engine **out, const sg_allocator *allocator)
     e->opt_max_members = 100000;
     e->opt_max_nesting = 4;
     e->opt_max_part = 256ULL << 20;
+    e->opt_max_doc_memory = 1ULL << 30;
+    e->opt_timeout = 120;
     *out = e;
     return SG_OK;
 }
@@ -94,6 +96,14 @@ sg_status sg_engine_set(sg_engine *e, sg_option opt, unsigned long long v)
             return SG_E_INVALID;
         e->opt_max_part = v;
         return SG_OK;
+    case SG_OPT_MAX_DOC_MEMORY:
+        if (v < (16ULL << 20))
+            return SG_E_INVALID;
+        e->opt_max_doc_memory = v;
+        return SG_OK;
+    case SG_OPT_TIMEOUT:
+        e->opt_timeout = v;
+        return SG_OK;
     }
     return SG_E_INVALID;
 }
@@ -123,6 +133,10 @@ unsigned long long sg_engine_get(const sg_engine *e, sg_option opt)
         return e->opt_max_nesting;
     case SG_OPT_MAX_PART_BYTES:
         return e->opt_max_part;
+    case SG_OPT_MAX_DOC_MEMORY:
+        return e->opt_max_doc_memory;
+    case SG_OPT_TIMEOUT:
+        return e->opt_timeout;
     }
     return 0;
 }

@@ -185,3 +185,12 @@ char *sgi_mask(sgi_mask_style style, const char *v, size_t n, char *out)
     out[n] = '\0';
     return out;
 }
+
+char *sgi_mask_name(sgi_arena *ar, const char *s)
+{
+    size_t n = strlen(s);
+    char *m = sgi_arena_alloc(ar, n + 1);
+    if (m)
+        sgi_mask(SGI_MASK_NAME, s, n, m);
+    return m;
+}

@@ -52,6 +52,7 @@ void sg_scanner_free(sg_scanner *sc)
     const sgi_mem *mem = &sc->eng->mem;
     if (sc->scratch)
         hs_free_scratch(sc->scratch);
+    sgi_pdf_state_free(sc->pdf, mem);
     sgi_result_free(&sc->own);
     sgi_free(mem, sc->hits.v);
     sgi_free(mem, sc->hits.tmp);

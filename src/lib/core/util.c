@@ -59,3 +59,34 @@ void sgi_path_ext(const char *path, char *out, size_t outlen)
     }
     out[i] = '\0';
 }
+
+void sgi_text_init(sgi_text *t, const sgi_mem *mem, size_t limit)
+{
+    memset(t, 0, sizeof(*t));
+    t->mem = mem;
+    t->limit = limit;
+}
+
+void sgi_text_add(sgi_text *t, const char *s, size_t n)
+{
+    if (t->len + n > t->limit) {
+        n = t->len < t->limit ? t->limit - t->len : 0;
+        t->cut = true;
+    }
+    if (!n)
+        return;
+    if (!sgi_grow(t->mem, (void **)&t->p, &t->cap, t->len + n + 1, 1)) {
+        t->nomem = true;
+        return;
+    }
+    memcpy(t->p + t->len, s, n);
+    t->len += n;
+    t->p[t->len] = '\0';
+}
+
+void sgi_text_free(sgi_text *t)
+{
+    sgi_free(t->mem, t->p);
+    t->p = NULL;
+    t->len = t->cap = 0;
+}

@@ -72,6 +72,9 @@ void sgi_cells_begin(sgi_cells *c, sgi_cells_mode mode, const char *part, const 
     c->part = part;
     c->sheet = sheet;
     c->slide = 0;
+    c->page = 0;
+    c->revision = 0;
+    c->text_layer = NULL;
     c->len = 0;
     c->n = 0;
     c->header_decided = false;
@@ -386,8 +389,14 @@ static sg_status flush(sgi_cells *c)
                 c->pii++;
             }
         }
-        if (c->mode == SGI_CELLS_TEXT)
+        if (c->mode == SGI_CELLS_TEXT && c->page > 0) {
+            loc.page = c->page;
+            loc.line = (long long)it->row;
+            loc.revision = c->revision;
+            loc.text_layer = c->text_layer;
+        } else if (c->mode == SGI_CELLS_TEXT) {
             loc.paragraph = (long long)it->row;
+        }
         sgi_emit(ctx, (int)h->rule, it->flags, it->reason, c->buf + h->start, h->end - h->start,
                  NULL, &loc);
     }

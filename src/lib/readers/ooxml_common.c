@@ -133,37 +133,6 @@ const sgi_rel *sgi_rels_by_type(const sgi_rels *r, const char *type, size_t *fro
 
 /* ------------------------------------------------------------ helpers */
 
-void sgi_text_init(sgi_text *t, const sgi_mem *mem, size_t limit)
-{
-    memset(t, 0, sizeof(*t));
-    t->mem = mem;
-    t->limit = limit;
-}
-
-void sgi_text_add(sgi_text *t, const char *s, size_t n)
-{
-    if (t->len + n > t->limit) {
-        n = t->len < t->limit ? t->limit - t->len : 0;
-        t->cut = true;
-    }
-    if (!n)
-        return;
-    if (!sgi_grow(t->mem, (void **)&t->p, &t->cap, t->len + n + 1, 1)) {
-        t->nomem = true;
-        return;
-    }
-    memcpy(t->p + t->len, s, n);
-    t->len += n;
-    t->p[t->len] = '\0';
-}
-
-void sgi_text_free(sgi_text *t)
-{
-    sgi_free(t->mem, t->p);
-    t->p = NULL;
-    t->len = t->cap = 0;
-}
-
 sg_finding *sgi_ooxml_hidden(sgi_ooxml *ox, int rule, const char *part, const char *value,
                              const char *masked, const char *message, sg_location *extra)
 {
@@ -180,14 +149,6 @@ sg_finding *sgi_ooxml_hidden(sgi_ooxml *ox, int rule, const char *part, const ch
     return f;
 }
 
-char *sgi_mask_name(sgi_arena *ar, const char *s)
-{
-    size_t n = strlen(s);
-    char *m = sgi_arena_alloc(ar, n + 1);
-    if (m)
-        sgi_mask(SGI_MASK_NAME, s, n, m);
-    return m;
-}
 
 /* ------------------------------------------------------------ metadata */
 
@@ -216,31 +177,7 @@ static bool reported(const char *name)
 void sgi_ooxml_metadata_value(sgi_ooxml *ox, const char *part, const char *what,
                               const char *value, size_t n, bool scan)
 {
-    while (n && (*value == ' ' || *value == '\n' || *value == '\t')) {
-        value++;
-        n--;
-    }
-    while (n && (value[n - 1] == ' ' || value[n - 1] == '\n' || value[n - 1] == '\t'))
-        n--;
-    if (n == 0)
-        return;
-    sgi_arena *ar = &ox->ctx->res->arena;
-    char *v = sgi_arena_printf(ar, "%s: %.*s", what, (int)SGI_MIN(n, (size_t)400), value);
-    if (!v)
-        return;
-    char *vm = sgi_mask_name(ar, v + strlen(what) + 2);
-    char *m = vm ? sgi_arena_printf(ar, "%s: %s", what, vm) : NULL;
-    sg_location loc = {0};
-    loc.offset = -1;
-    loc.part = sgi_arena_strndup(ar, part, strlen(part));
-    sgi_emit(ox->ctx, SGI_R_HIDDEN_METADATA, SGI_F_HIDDEN | SGI_F_META, "metadata", v, strlen(v),
-             m ? m : "(metadata)", &loc);
-    if (scan) {
-        /* what it says is scanned too: personal data there is reviewed */
-        sgi_cells_begin(&ox->cells, SGI_CELLS_TEXT, loc.part, NULL, 0, NULL);
-        sgi_cells_add(&ox->cells, 1, 0, value, n, SGI_F_HIDDEN | SGI_F_META, "metadata");
-        sgi_cells_end(&ox->cells, false);
-    }
+    sgi_emit_metadata(ox->ctx, &ox->cells, SGI_R_HIDDEN_METADATA, part, what, value, n, scan);
 }
 
 static void props_start(void *opaque, const char *name, const char **attrs)

@@ -28,18 +28,6 @@ typedef struct sgi_rels {
     size_t n, cap;
 } sgi_rels;
 
-/* A bounded growing text (XML character data). */
-typedef struct sgi_text {
-    const sgi_mem *mem;
-    char *p;
-    size_t len, cap, limit;
-    bool cut, nomem;
-} sgi_text;
-
-void sgi_text_init(sgi_text *t, const sgi_mem *mem, size_t limit);
-void sgi_text_add(sgi_text *t, const char *s, size_t n);
-void sgi_text_free(sgi_text *t);
-
 sg_status sgi_ooxml_open(sgi_ooxml *ox, sgi_ctx *ctx);
 /* Close; reports st (or the container's error) as the file's error. */
 sg_status sgi_ooxml_close(sgi_ooxml *ox, sg_status st);
@@ -56,8 +44,6 @@ const sgi_rel *sgi_rels_by_type(const sgi_rels *r, const char *type, size_t *fro
 /* Report hidden content: value is shown masked as masked (or as it is). */
 sg_finding *sgi_ooxml_hidden(sgi_ooxml *ox, int rule, const char *part, const char *value,
                              const char *masked, const char *message, sg_location *extra);
-/* A name-style mask of s in the arena. */
-char *sgi_mask_name(sgi_arena *ar, const char *s);
 
 /* docProps (core, app, custom), customXml, printer settings */
 void sgi_ooxml_metadata(sgi_ooxml *ox);

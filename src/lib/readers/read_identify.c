@@ -1,6 +1,6 @@
 /*
  * read_identify.c - formats recognised by their magic numbers but not yet
- * read: PDF, OLE2, images, archives, and binary data.
+ * read: OLE2, images, archives, and binary data.
  * Each bids like a real reader (the bits of magic it checked) and reports
  * the file as not checked, naming the format, so that nothing passes
  * silently. A real reader replaces its entry here when it lands.
@@ -55,21 +55,6 @@ static sg_status zip_scan(sgi_ctx *ctx, const sgi_peek *pk)
 {
     (void)pk;
     return not_yet(ctx, "zip", "ZIP archive");
-}
-
-/* ------------------------------------------------------------------ PDF */
-
-static int pdf_bid(const sgi_peek *pk)
-{
-    /* %PDF- may follow some junk; readers accept it within 1 KiB */
-    size_t lim = SGI_MIN(pk->n, (size_t)1024);
-    return lim >= 5 && memmem(pk->p, lim, "%PDF-", 5) ? 40 : 0;
-}
-
-static sg_status pdf_scan(sgi_ctx *ctx, const sgi_peek *pk)
-{
-    (void)pk;
-    return not_yet(ctx, "pdf", "PDF document");
 }
 
 /* ----------------------------------------------------------------- OLE2 */
@@ -198,7 +183,6 @@ static sg_status binary_scan(sgi_ctx *ctx, const sgi_peek *pk)
 }
 
 const sgi_reader sgi_reader_zip = {"zip", zip_bid, zip_scan};
-const sgi_reader sgi_reader_pdf = {"pdf", pdf_bid, pdf_scan};
 const sgi_reader sgi_reader_ole2 = {"ole2", ole2_bid, ole2_scan};
 const sgi_reader sgi_reader_image = {"image", image_bid, image_scan};
 const sgi_reader sgi_reader_archive = {"archive", archive_bid, archive_scan};

@@ -47,6 +47,17 @@ static void location(sgi_out *o, const sg_location *l)
         sgi_out_printf(o, "%s\"slide\":%lld", SEP(), l->slide);
     if (l->paragraph > 0)
         sgi_out_printf(o, "%s\"paragraph\":%lld", SEP(), l->paragraph);
+    if (l->page > 0)
+        sgi_out_printf(o, "%s\"page\":%lld", SEP(), l->page);
+    if (l->has_box)
+        sgi_out_printf(o, "%s\"box\":[%.1f,%.1f,%.1f,%.1f]", SEP(), l->box[0], l->box[1],
+                       l->box[2], l->box[3]);
+    if (l->revision > 0)
+        sgi_out_printf(o, "%s\"revision\":%lld", SEP(), l->revision);
+    if (l->text_layer) {
+        sgi_out_printf(o, "%s\"text_layer\":", SEP());
+        sgi_out_json_str(o, l->text_layer);
+    }
 #undef SEP
     sgi_out_puts(o, "}");
 }

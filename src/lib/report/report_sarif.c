@@ -153,6 +153,8 @@ static void result(sg_report *rep, const sg_file_result *r, const sg_finding *f)
             sgi_out_printf(&sub, " (sheet \"%s\" %s)", l->sheet, l->cell);
         else if (l->slide > 0)
             sgi_out_printf(&sub, " (slide %lld)", l->slide);
+        else if (l->page > 0)
+            sgi_out_printf(&sub, " (page %lld)", l->page);
         else if (l->row > 0 && l->column)
             sgi_out_printf(&sub, " (row %lld, column \"%s\")", l->row, l->column);
         else if (l->row > 0)
@@ -172,8 +174,8 @@ static void result(sg_report *rep, const sg_file_result *r, const sg_finding *f)
     uint64_t h = 1469598103934665603ULL;
     h = fnv(h, f->rule, strlen(f->rule));
     h = fnv(h, r->path, strlen(r->path));
-    long long key[7] = {l->line, l->col, l->row, l->column_index, l->offset, l->slide,
-                        l->paragraph};
+    long long key[9] = {l->line, l->col, l->row, l->column_index, l->offset, l->slide,
+                        l->paragraph, l->page, l->revision};
     h = fnv(h, key, sizeof(key));
     if (l->part)
         h = fnv(h, l->part, strlen(l->part));
@@ -211,6 +213,17 @@ static void result(sg_report *rep, const sg_file_result *r, const sg_finding *f)
         sgi_out_printf(o, ",\"slide\":%lld", l->slide);
     if (l->paragraph > 0)
         sgi_out_printf(o, ",\"paragraph\":%lld", l->paragraph);
+    if (l->page > 0)
+        sgi_out_printf(o, ",\"page\":%lld", l->page);
+    if (l->has_box)
+        sgi_out_printf(o, ",\"box\":[%.1f,%.1f,%.1f,%.1f]", l->box[0], l->box[1], l->box[2],
+                       l->box[3]);
+    if (l->revision > 0)
+        sgi_out_printf(o, ",\"revision\":%lld", l->revision);
+    if (l->text_layer) {
+        sgi_out_puts(o, ",\"text_layer\":");
+        sgi_out_json_str(o, l->text_layer);
+    }
     if (f->hidden) {
         sgi_out_puts(o, ",\"hidden_reason\":");
         sgi_out_json_str(o, f->hidden_reason);

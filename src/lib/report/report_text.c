@@ -72,6 +72,24 @@ static void where(sgi_out *o, const sg_location *l)
     } else if (l->slide > 0) {
         sgi_out_printf(o, "slide %lld", l->slide);
         any = true;
+    } else if (l->page > 0) {
+        sgi_out_printf(o, "page %lld", l->page);
+        any = true;
+    }
+    if (l->revision > 0) {
+        sgi_out_printf(o, "%searlier revision %lld", any ? ", " : "", l->revision);
+        any = true;
+    }
+    if (l->has_box) {
+        sgi_out_printf(o, "%sbox %.0f,%.0f-%.0f,%.0f", any ? ", " : "", l->box[0], l->box[1],
+                       l->box[2], l->box[3]);
+        any = true;
+    }
+    if (l->text_layer) {
+        sgi_out_printf(o, "%s", any ? ", " : "");
+        sgi_out_safe(o, l->text_layer);
+        sgi_out_puts(o, " text");
+        any = true;
     }
     if (l->row > 0 && !l->cell) {
         sgi_out_printf(o, "%srow %lld", any ? ", " : "", l->row);
