@@ -1,11 +1,14 @@
 #!/bin/sh
 # Install what spillguard needs on Debian (12 "bookworm" or later).
 #
-#   scripts/setup.sh          build and run: compiler, Vectorscan, OpenSSL
+#   scripts/setup.sh          build and run: compiler, Vectorscan, OpenSSL,
+#                             libzip, expat, MuPDF (static, with the libraries
+#                             it links), libexif, libiptcdata, libheif
 #   scripts/setup.sh --test   also what the tests need: cmocka, Python's
 #                             jsonschema, and Microsoft's SARIF validator
 #                             (npm, into .deps/; used by tests/cli only)
-#   scripts/setup.sh --bench  also the benchmark peers: ripgrep, GNU time
+#   scripts/setup.sh --bench  also the benchmark peers: ripgrep, GNU time,
+#                             pdftotext (poppler-utils), mutool (mupdf-tools)
 #
 # Safe to run again; installs only what is missing.
 set -eu
@@ -22,8 +25,12 @@ for a in "$@"; do
 done
 
 pkgs="build-essential pkg-config libvectorscan-dev libssl-dev libzip-dev libexpat1-dev"
+# MuPDF is static: what `pkg-config --static --libs mupdf` names must be there
+pkgs="$pkgs libmupdf-dev libfreetype-dev libharfbuzz-dev libjpeg-dev libpng-dev libopenjp2-7-dev"
+pkgs="$pkgs libjbig2dec0-dev libgumbo-dev libmujs-dev libbrotli-dev zlib1g-dev libexif-dev"
+pkgs="$pkgs libiptcdata0-dev libheif-dev"
 [ $want_test = 1 ] && pkgs="$pkgs libcmocka-dev python3 python3-jsonschema"
-[ $want_bench = 1 ] && pkgs="$pkgs ripgrep time python3"
+[ $want_bench = 1 ] && pkgs="$pkgs ripgrep time python3 poppler-utils mupdf-tools python3-reportlab"
 
 missing=""
 for p in $pkgs; do

@@ -8,6 +8,7 @@
 #include "ooxml_private.h"
 
 #include <string.h>
+#include <strings.h>
 
 /* ------------------------------------------------------------- rels */
 
@@ -361,6 +362,46 @@ void sgi_ooxml_embedded(sgi_ooxml *ox)
             snprintf(msg, sizeof(msg), "embedded file %s (%s, %s), not checked: %s", base,
                      format ? format : "?", size, err);
         sgi_ooxml_hidden(ox, SGI_R_HIDDEN_EMBEDDED_OBJECT, name, base, NULL, msg, NULL);
+    }
+}
+
+/* Pictures in the document (word/media/, xl/media/, ppt/media/, ODF's
+ * Pictures/): each is read as a file of its own, so that the GPS position
+ * of a photo, or what is appended to a screenshot, is found inside the
+ * document. A picture with nothing to say adds no finding. */
+static bool is_picture(const char *base)
+{
+    static const char *const exts[] = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".gif",
+                                       ".webp", ".heic", ".jfif", NULL};
+    size_t n = strlen(base);
+    for (size_t i = 0; exts[i]; i++) {
+        size_t k = strlen(exts[i]);
+        if (n > k && strcasecmp(base + n - k, exts[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+void sgi_ooxml_pictures(sgi_ooxml *ox)
+{
+    for (size_t i = 0; i < ox->zip.n; i++) {
+        const char *name = sgi_zip_name(&ox->zip, i);
+        const char *base = strrchr(name, '/');
+        base = base ? base + 1 : name;
+        if (!(in_dir(name, "media/") || strncmp(name, "Pictures/", 9) == 0) ||
+            !is_picture(base))
+            continue;
+        char *data = NULL;
+        size_t n = 0;
+        if (sgi_zip_read(&ox->zip, i, &data, &n) != SG_OK) {
+            ox->zip.status = SG_OK; /* a picture too large to read is not the text */
+            continue;
+        }
+        char err[512];
+        const char *format = NULL;
+        sgi_scan_nested(ox->ctx, data, n, name, "picture in the document", err, sizeof(err),
+                        &format);
+        sgi_free(ox->ctx->mem, data);
     }
 }
 

@@ -52,6 +52,8 @@ void sgi_ooxml_metadata_value(sgi_ooxml *ox, const char *part, const char *what,
                               const char *value, size_t n, bool scan);
 /* Embedded files (scanned inside the document) and VBA projects. */
 void sgi_ooxml_embedded(sgi_ooxml *ox);
+/* Pictures (media/, Pictures/), each scanned as a file of its own. */
+void sgi_ooxml_pictures(sgi_ooxml *ox);
 /* Relationships of any part that point to files outside the document. */
 void sgi_ooxml_external_rels(sgi_ooxml *ox);
 

@@ -319,6 +319,7 @@ sg_status sgi_docx_read(sgi_ooxml *oxp, const char *main)
         sgi_ooxml_external_rels(&ox);
         sgi_ooxml_metadata(&ox);
         sgi_ooxml_embedded(&ox);
+        sgi_ooxml_pictures(&ox);
     }
     *oxp = ox;
     return st;

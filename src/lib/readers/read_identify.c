@@ -1,6 +1,6 @@
 /*
  * read_identify.c - formats recognised by their magic numbers but not yet
- * read: OLE2, images, archives, and binary data.
+ * read: OLE2, archives, and binary data.
  * Each bids like a real reader (the bits of magic it checked) and reports
  * the file as not checked, naming the format, so that nothing passes
  * silently. A real reader replaces its entry here when it lands.
@@ -83,7 +83,7 @@ static sg_status ole2_scan(sgi_ctx *ctx, const sgi_peek *pk)
     return not_yet(ctx, "ole2", "OLE2 compound file");
 }
 
-/* --------------------------------------------------------------- images */
+/* ------------------------------------------------------------- archives */
 
 typedef struct magic {
     size_t off;
@@ -92,47 +92,6 @@ typedef struct magic {
     const char *format;
     const char *what;
 } magic;
-
-static const magic image_magic[] = {
-    {0, "\xFF\xD8\xFF", 3, "jpeg", "JPEG image"},
-    {0, "\x89PNG\r\n\x1A\n", 8, "png", "PNG image"},
-    {0, "GIF87a", 6, "gif", "GIF image"},
-    {0, "GIF89a", 6, "gif", "GIF image"},
-    {0, "II*\0", 4, "tiff", "TIFF image"},
-    {0, "MM\0*", 4, "tiff", "TIFF image"},
-    {4, "ftypheic", 8, "heic", "HEIC image"},
-    {4, "ftypheix", 8, "heic", "HEIC image"},
-    {4, "ftypmif1", 8, "heic", "HEIF image"},
-    {4, "ftypavif", 8, "avif", "AVIF image"},
-};
-
-static const magic *image_which(const sgi_peek *pk)
-{
-    for (size_t i = 0; i < SGI_ARRAY_LEN(image_magic); i++)
-        if (starts(pk, image_magic[i].off, image_magic[i].bytes, image_magic[i].n))
-            return &image_magic[i];
-    return NULL;
-}
-
-static int image_bid(const sgi_peek *pk)
-{
-    const magic *m = image_which(pk);
-    if (m)
-        return (int)(m->n * 8);
-    if (starts(pk, 0, "RIFF", 4) && starts(pk, 8, "WEBP", 4))
-        return 64;
-    return 0;
-}
-
-static sg_status image_scan(sgi_ctx *ctx, const sgi_peek *pk)
-{
-    const magic *m = image_which(pk);
-    if (m)
-        return not_yet(ctx, m->format, m->what);
-    return not_yet(ctx, "webp", "WebP image");
-}
-
-/* ------------------------------------------------------------- archives */
 
 static const magic archive_magic[] = {
     {0, "\x1F\x8B\x08", 3, "gzip", "gzip file"},
@@ -184,6 +143,5 @@ static sg_status binary_scan(sgi_ctx *ctx, const sgi_peek *pk)
 
 const sgi_reader sgi_reader_zip = {"zip", zip_bid, zip_scan};
 const sgi_reader sgi_reader_ole2 = {"ole2", ole2_bid, ole2_scan};
-const sgi_reader sgi_reader_image = {"image", image_bid, image_scan};
 const sgi_reader sgi_reader_archive = {"archive", archive_bid, archive_scan};
 const sgi_reader sgi_reader_binary = {"binary", binary_bid, binary_scan};

@@ -913,6 +913,7 @@ static sg_status odf_scan(sgi_ctx *ctx, const sgi_peek *pk)
             sgi_text_free(&m.text);
         }
         odf_embedded(&o);
+        sgi_ooxml_pictures(&o.ox);
     }
     sgi_text_free(&o.text);
     sgi_text_free(&o.note);

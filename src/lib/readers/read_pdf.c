@@ -242,7 +242,10 @@ typedef struct pdfr {
     bool want_hashes;
     hashset final_lines;
     long long revision; /* > 0 while reading an earlier revision */
-    unsigned long long recovered;
+    unsigned long long recovered; /* lines of the revision not in the final one */
+    sgi_text rev_text;            /* the start of them */
+    int rev_first_page;
+    unsigned rev_meta; /* metadata values of the revision not in the final one */
     /* attachments seen (by object number) */
     int *files;
     size_t nfiles, capfiles;
@@ -336,8 +339,9 @@ static void hidden_text(pdfr *r, int rule, const char *reason, const char *what,
     if (masked)
         sgi_mask(SGI_MASK_ALL, text, shown, masked);
     const char *more = shown < n ? "..." : "";
-    char *v = sgi_arena_printf(ar, "%s: %.*s%s", what, (int)shown, text, more);
-    char *m = masked ? sgi_arena_printf(ar, "%s: %s%s", what, masked, more) : NULL;
+    const char *sep = n ? ": " : "";
+    char *v = sgi_arena_printf(ar, "%s%s%.*s%s", what, sep, (int)shown, text, more);
+    char *m = masked ? sgi_arena_printf(ar, "%s%s%s%s", what, sep, masked, more) : NULL;
     if (!v)
         return;
     sgi_emit(r->ctx, rule, SGI_F_HIDDEN, reason, v, strlen(v), m ? m : what, loc);
@@ -492,6 +496,8 @@ static void info_dict(pdfr *r, pdf_document *doc, const char *part, const hashse
             hs_add(r->mem, collect, h);
         if (known && hs_has(known, h))
             continue; /* an earlier revision: only what differs */
+        if (known)
+            r->rev_meta++;
         sgi_emit_metadata(r->ctx, &r->cells, SGI_R_HIDDEN_METADATA, part, what, val, vn, scan);
     }
 }
@@ -781,8 +787,9 @@ static void annotations(pdfr *r, pdf_page *page, fz_matrix ctm)
                 char *mt = sgi_arena_alloc(ar, shown + 1);
                 if (mt)
                     sgi_mask(SGI_MASK_ALL, text, shown, mt);
-                char *v = sgi_arena_printf(ar, "%s: %.*s", full, (int)shown, text);
-                char *m = sgi_arena_printf(ar, "%s: %s", what, mt ? mt : "");
+                const char *sep = tn ? ": " : "";
+                char *v = sgi_arena_printf(ar, "%s%s%.*s", full, sep, (int)shown, text);
+                char *m = sgi_arena_printf(ar, "%s%s%s", what, sep, mt ? mt : "");
                 if (v)
                     sgi_emit(r->ctx, SGI_R_HIDDEN_PDF_ANNOTATION, SGI_F_HIDDEN, reason, v,
                              strlen(v), m ? m : what, &loc);
@@ -894,8 +901,7 @@ static void page_hidden_findings(pdfr *r)
 }
 
 /* Scan a page's lines: visible text is visible, the rest hidden. */
-static void page_scan_lines(pdfr *r, bool only_new, const char *reason_override,
-                            int rule_for_new)
+static void page_scan_lines(pdfr *r, bool only_new, const char *reason_override)
 {
     size_t before = r->ctx->res->nfindings;
     sgi_cells_begin(&r->cells, SGI_CELLS_TEXT, NULL, NULL, 0, NULL);
@@ -912,13 +918,13 @@ static void page_scan_lines(pdfr *r, bool only_new, const char *reason_override,
         unsigned flags = only_new || is_hidden_vis(l->vis) ? SGI_F_HIDDEN : 0;
         const char *reason =
             reason_override ? reason_override : sgi_pdf_vis_reason((pdf_vis)l->vis);
-        if (only_new && added == 0 && rule_for_new >= 0) {
-            /* an earlier revision with text the final one lacks */
-            sg_location loc = page_loc(r, r->page_no, NULL);
-            char what[120];
-            snprintf(what, sizeof(what), "earlier revision %lld, text no longer in the document",
-                     r->revision);
-            hidden_text(r, rule_for_new, reason, what, s, l->n, &loc);
+        if (only_new) {
+            /* text of an earlier revision the final one lacks */
+            if (r->rev_text.len)
+                sgi_text_add(&r->rev_text, " / ", 3);
+            sgi_text_add(&r->rev_text, s, l->n);
+            if (!r->rev_first_page)
+                r->rev_first_page = r->page_no;
         }
         added++;
         r->recovered++;
@@ -1036,7 +1042,7 @@ static void hidden_layers_page(pdfr *r, pdf_page *page)
     sgi_text_free(&all);
     for (size_t i = 0; i < r->nlines; i++)
         r->lines[i].vis = PDF_INVISIBLE;
-    page_scan_lines(r, false, "hidden layer", -1);
+    page_scan_lines(r, false, "hidden layer");
 }
 
 static void read_page(pdfr *r, int index)
@@ -1055,7 +1061,7 @@ static void read_page(pdfr *r, int index)
                         hs_add(r->mem, &r->final_lines,
                                line_hash(r->text.p + r->lines[i].off, r->lines[i].n));
                 page_hidden_findings(r);
-                page_scan_lines(r, false, NULL, -1);
+                page_scan_lines(r, false, NULL);
                 /* a page that is a picture: nothing to check it by */
                 fz_rect b = r->rec.bounds;
                 double area = (double)(b.x1 - b.x0) * (double)(b.y1 - b.y0);
@@ -1076,7 +1082,7 @@ static void read_page(pdfr *r, int index)
                 javascript_aa(r, pdf_dict_get(ctx, page->obj, PDF_NAME(AA)), r->page_no, NULL,
                               "run by the page");
             } else {
-                page_scan_lines(r, true, "earlier revision", SGI_R_HIDDEN_PDF_REVISION);
+                page_scan_lines(r, true, "earlier revision");
             }
         }
     }
@@ -1178,6 +1184,43 @@ static size_t revision_ends(pdfr *r, int64_t *ends, size_t max, bool *linearized
     return n;
 }
 
+/* What an earlier revision held that the final one does not. */
+static void revision_summary(pdfr *r, sg_finding *f, size_t earlier, int64_t end)
+{
+    sgi_arena *ar = &r->ctx->res->arena;
+    char head[300];
+    snprintf(head, sizeof(head), "earlier revision %lld of %zu (the first %lld bytes): ",
+             r->revision, earlier, (long long)end);
+    const char *t = r->rev_text.p ? r->rev_text.p : "";
+    size_t n = SGI_MIN(r->rev_text.len, (size_t)SUMMARY_BYTES);
+    while (n < r->rev_text.len && n > 0 && ((unsigned char)t[n] & 0xC0) == 0x80)
+        n--;
+    const char *more = n < r->rev_text.len ? "..." : "";
+    char *v, *m;
+    if (r->recovered || r->rev_meta) {
+        char *masked = sgi_arena_alloc(ar, n + 1);
+        if (masked)
+            sgi_mask(SGI_MASK_ALL, t, n, masked);
+        char what[200];
+        snprintf(what, sizeof(what), "%llu line%s of text and %u metadata value%s no longer in "
+                 "the document", r->recovered, r->recovered == 1 ? "" : "s", r->rev_meta,
+                 r->rev_meta == 1 ? "" : "s");
+        const char *sep = n ? ": " : "";
+        v = sgi_arena_printf(ar, "%s%s%s%.*s%s", head, what, sep, (int)n, t, more);
+        m = sgi_arena_printf(ar, "%s%s%s%s%s", head, what, sep, masked ? masked : "", more);
+    } else {
+        v = sgi_arena_printf(ar, "%s%s", head,
+                             "nothing in its text or metadata differs from the final version");
+        m = v;
+    }
+    if (v && m) {
+        f->value = v;
+        f->match = m;
+    }
+    if (r->rev_first_page)
+        f->location.page = r->rev_first_page;
+}
+
 static void revisions(pdfr *r)
 {
     fz_context *ctx = r->fz;
@@ -1202,6 +1245,17 @@ static void revisions(pdfr *r)
         if (sgi_pdf_time_up(r->st))
             break;
         r->revision = (long long)(k - first + 1);
+        r->recovered = 0;
+        r->rev_text.len = 0;
+        r->rev_first_page = 0;
+        r->rev_meta = 0;
+        /* the revision's finding first, its summary filled in once read */
+        sgi_result *res = r->ctx->res;
+        size_t idx = res->nfindings;
+        sg_location rloc = page_loc(r, 0, NULL);
+        hidden_note(r, SGI_R_HIDDEN_PDF_REVISION, "earlier revision", "earlier revision", NULL,
+                    &rloc);
+        bool stored = res->nfindings > idx;
         fz_stream *stm = NULL;
         pdf_document *doc = NULL;
         pdf_document *final_doc = r->doc;
@@ -1248,9 +1302,15 @@ static void revisions(pdfr *r)
             snprintf(msg, sizeof(msg), "earlier revision %lld (the first %lld bytes) cannot be "
                      "read on its own: %s", r->revision, (long long)end,
                      fz_caught_message(ctx));
-            sg_location loc = page_loc(r, 0, NULL);
-            hidden_note(r, SGI_R_HIDDEN_PDF_REVISION, "earlier revision", msg, NULL, &loc);
+            if (stored) {
+                char *v = sgi_arena_strndup(&r->ctx->res->arena, msg, strlen(msg));
+                if (v)
+                    res->findings[idx].value = res->findings[idx].match = v;
+            }
+            continue;
         }
+        if (stored)
+            revision_summary(r, &res->findings[idx], (size_t)(total - 1 - first), end);
     }
     r->revision = 0;
     sgi_free(r->mem, final_meta.v);
@@ -1303,6 +1363,7 @@ static void pdfr_free(pdfr *r)
     sgi_cells_free(&r->cells);
     sgi_pdf_page_free(&r->rec);
     sgi_text_free(&r->text);
+    sgi_text_free(&r->rev_text);
     sgi_free(r->mem, r->lines);
     sgi_free(r->mem, r->final_lines.v);
     sgi_free(r->mem, r->files);
@@ -1438,6 +1499,7 @@ static sg_status pdf_scan(sgi_ctx *ctx, const sgi_peek *pk)
     sgi_cells_init(&r->cells, ctx);
     sgi_pdf_page_init(&r->rec, ctx->mem);
     sgi_text_init(&r->text, ctx->mem, (size_t)ctx->eng->opt_max_record * 16);
+    sgi_text_init(&r->rev_text, ctx->mem, SUMMARY_BYTES + 8);
     if (!pdf_open_input(r, ctx)) {
         pdfr_free(r);
         sgi_free(ctx->mem, r);

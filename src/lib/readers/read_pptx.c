@@ -415,6 +415,7 @@ sg_status sgi_pptx_read(sgi_ooxml *ox, const char *main)
         sgi_ooxml_external_rels(&p.ox);
         sgi_ooxml_metadata(&p.ox);
         sgi_ooxml_embedded(&p.ox);
+        sgi_ooxml_pictures(&p.ox);
     }
     sgi_free(ctx->mem, p.slides);
     sgi_free(ctx->mem, p.aid);

@@ -1529,6 +1529,7 @@ sg_status sgi_xlsx_read(sgi_ooxml *ox, const char *main)
         sgi_ooxml_external_rels(&x.ox);
         sgi_ooxml_metadata(&x.ox);
         sgi_ooxml_embedded(&x.ox);
+        sgi_ooxml_pictures(&x.ox);
     }
     sgi_free(ctx->mem, pe.ids);
     sgi_free(ctx->mem, pe.names);
