@@ -1525,6 +1525,13 @@ static sg_status pdf_scan(sgi_ctx *ctx, const sgi_peek *pk)
         snprintf(err, sizeof(err), "page %d could not be read: %s", r->error_page,
                  r->page_error);
     }
+    if (status == SG_OK && st->over_memory) {
+        /* something was refused along the way (a font, an attachment) */
+        status = SG_E_LIMIT;
+        snprintf(err, sizeof(err),
+                 "needs more than %llu MiB of memory (--max-memory); not fully checked",
+                 ctx->eng->opt_max_doc_memory >> 20);
+    }
     if (status == SG_OK && r->nomem) {
         status = SG_E_NOMEM;
         snprintf(err, sizeof(err), "%s", "out of memory");

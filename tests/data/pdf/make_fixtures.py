@@ -59,7 +59,7 @@ def black_box():
     letter(c)
     c.drawString(72, 700, f"The officer involved was {NAME}, NI number {NINO}.")
     c.setFillColorRGB(0, 0, 0)
-    c.rect(220, 695, 300, 16, fill=1, stroke=0)
+    c.rect(205, 695, 315, 16, fill=1, stroke=0)
     c.setFillColorRGB(0, 0, 0)
     c.drawString(72, 660, "We have decided to withhold the remaining information.")
     c.showPage()
@@ -74,7 +74,7 @@ def white_box():
     letter(c)
     c.drawString(72, 700, f"The officer involved was {NAME}, NI number {NINO}.")
     c.setFillColorRGB(1, 1, 1)
-    c.rect(220, 695, 300, 16, fill=1, stroke=0)
+    c.rect(205, 695, 315, 16, fill=1, stroke=0)
     c.showPage()
     c.save()
     strip_info(p)
@@ -91,7 +91,7 @@ def redact_annotation():
     with pikepdf.open(p, allow_overwriting_input=True) as pdf:
         annot = pdf.make_indirect(pikepdf.Dictionary(
             Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Redact,
-            Rect=[220, 695, 520, 711], IC=[0, 0, 0], OverlayText="REDACTED",
+            Rect=[205, 695, 520, 711], IC=[0, 0, 0], OverlayText="REDACTED",
             T="Disclosure Team"))
         pdf.pages[0].obj["/Annots"] = pikepdf.Array([annot])
         if "/Info" in pdf.trailer:
