@@ -707,7 +707,7 @@ void sgi_cells_retag(sgi_cells *c, bool (*pred)(void *opaque, const sg_finding *
 /* Report one metadata value as rule (hidden.metadata, hidden.exif...),
  * shown as "what: J*** S****"; with scan, the detectors run over it too
  * (personal data in metadata is reviewed, never blocked). part is where it
- * is, a string that lives as long as the result. */
+ * is (copied). */
 void sgi_emit_metadata(sgi_ctx *ctx, sgi_cells *cells, int rule, const char *part,
                        const char *what, const char *value, size_t n, bool scan);
 /* Report the properties of an XMP packet that say who made a document or

@@ -34,7 +34,9 @@ void sgi_emit_metadata(sgi_ctx *ctx, sgi_cells *cells, int rule, const char *par
     char *m = vm ? sgi_arena_printf(ar, "%s: %s", what, vm) : NULL;
     sg_location loc = {0};
     loc.offset = -1;
-    loc.part = part;
+    /* the part may be a container's name for the member: keep a copy */
+    loc.part = part ? sgi_arena_strndup(ar, part, strlen(part)) : NULL;
+    part = loc.part;
     sgi_emit(ctx, rule, SGI_F_HIDDEN | SGI_F_META, "metadata", v, strlen(v),
              m ? m : "(metadata)", &loc);
     if (scan && cells) {
