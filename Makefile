@@ -8,6 +8,7 @@
 #   make tsan        the threaded CLI tests under ThreadSanitizer (build-tsan/)
 #   make fuzz        libFuzzer targets (clang), see tests/fuzz/README.md
 #   make bench       the text/CSV benchmark beside ripgrep (bench/README.md)
+#   make bench-pdf   PDF pages per second beside pdftotext and mutool
 #   make bench-prefilter   Vectorscan vs the token pass (bench/prefilter_bench.c)
 #
 # WERROR=1 turns warnings into errors (CI does).
@@ -42,7 +43,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB := $(BUILD)/libspillguard.a
 BIN := $(BUILD)/spillguard
 
-.PHONY: all test unit cli-test replay asan tsan fuzz bench bench-prefilter clean format lint
+.PHONY: all test unit cli-test replay asan tsan fuzz bench bench-pdf bench-prefilter clean format lint
 
 all: $(BIN)
 
@@ -95,6 +96,9 @@ fuzz:
 
 bench: $(BIN)
 	bench/text_bench.sh
+
+bench-pdf: $(BIN)
+	bench/pdf_bench.sh
 
 $(BUILD)/bench/prefilter_bench: bench/prefilter_bench.c $(LIB)
 	@mkdir -p $(dir $@)

@@ -306,6 +306,25 @@ class Pictures(unittest.TestCase):
         self.assertEqual(gps[0]["location"]["part"], "word/media/image1.jpg!EXIF")
 
 
+class Streams(unittest.TestCase):
+    """A PDF or picture read from a pipe is the same as from its file."""
+
+    def test_stdin_same_as_file(self):
+        for path in (os.path.join(PDF, "black_box.pdf"), os.path.join(IMG, "gps.jpg"),
+                     os.path.join(PDF, "revision.pdf")):
+            a = scan(path)
+            with open(path, "rb") as fh:
+                res = subprocess.run([BIN, "scan", "-f", "jsonl", "-"], stdin=fh,
+                                     capture_output=True, timeout=60)
+            recs = [json.loads(l) for l in res.stdout.decode().splitlines()]
+            b = (res.returncode, recs[0], [r for r in recs if r["type"] == "finding"])
+            self.assertEqual(a[0], b[0])
+            for k in ("format", "size", "sha256", "verdict", "findings"):
+                self.assertEqual(a[1][k], b[1][k], (path, k))
+            strip = lambda fs: [(f["rule"], f["location"], f["match"]) for f in fs]
+            self.assertEqual(strip(a[2]), strip(b[2]))
+
+
 class RealWorld(unittest.TestCase):
     """Scenario 8 for the PDFs kept here (every PDF of the shared corpus is
     checked by scripts/corpus_check.py and the sanitizer run)."""

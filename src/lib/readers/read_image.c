@@ -798,7 +798,7 @@ static sg_status image_scan(sgi_ctx *ctx, const sgi_peek *pk)
     if (in->fd < 0) {
         m.p = in->mem;
         m.n = in->memlen;
-        in->consumed = in->memlen;
+        (void)sgi_input_drain(in, ctx->mem, NULL, NULL, 0); /* hashed, counted */
     } else {
         size_t n = 0;
         if (sgi_input_drain(in, ctx->mem, &m.owned, &n, ctx->eng->opt_max_part) != SG_OK) {

@@ -1333,7 +1333,7 @@ static bool pdf_open_input(pdfr *r, sgi_ctx *ctx)
     if (in->fd < 0) {
         r->data = in->mem;
         r->size = (int64_t)in->memlen;
-        in->consumed = in->memlen;
+        (void)sgi_input_drain(in, ctx->mem, NULL, NULL, 0); /* hashed, counted */
         return true;
     }
     if (fstat(in->fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
