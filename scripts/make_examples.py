@@ -190,6 +190,41 @@ def press_release():
         f.write(PRESS)
 
 
+def redacted_letter():
+    """A PDF reply whose 'redaction' is a black box drawn over text that is
+    still there (reportlab; no metadata)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+    path = os.path.join(OUT, "foi_response_redacted.pdf")
+    c = canvas.Canvas(path, pagesize=A4, invariant=1)
+    c.setAuthor("")
+    c.setTitle("")
+    c.setSubject("")
+    c.setCreator("")
+    c.setProducer("")
+    c.setFont("Helvetica", 11)
+    lines = ["Freedom of Information request FOI-2023-1187", "",
+             "Dear requester,", "",
+             "You asked for the outcome of the complaint made on 14 June 2023.",
+             "The complaint concerned Constable %s %s, NI number %s," % (
+                 rnd.choice(FORENAMES), rnd.choice(SURNAMES), nino()),
+             "and was not upheld.", "",
+             "Yours faithfully,", "Information Compliance Unit"]
+    y = 780
+    for ln in lines:
+        c.drawString(72, y, ln)
+        y -= 16
+    c.setFillColorRGB(0, 0, 0)
+    c.rect(180, 780 - 5 * 16 - 4, 330, 15, fill=1, stroke=0)
+    c.showPage()
+    c.save()
+    # no Info dictionary at all
+    raw = open(path, "rb").read()
+    import re
+    raw = re.sub(rb"/Info \d+ 0 R", b"", raw)
+    open(path, "wb").write(raw)
+
+
 if __name__ == "__main__":
     staff_list()
     crime_figures()
@@ -197,3 +232,4 @@ if __name__ == "__main__":
     foi_letter()
     incident_log()
     press_release()
+    redacted_letter()

@@ -78,9 +78,10 @@ class Examples(unittest.TestCase):
         self.assertEqual(f["examples/incident_log.txt"]["verdict"], "review")
         self.assertEqual(f["examples/crime_figures_2023.csv"]["verdict"], "pass")
         self.assertEqual(f["examples/press_release.txt"]["verdict"], "pass")
+        self.assertEqual(f["examples/foi_response_redacted.pdf"]["verdict"], "block")
         s = self.recs[-1]
         self.assertEqual((s["files"], s["block"], s["review"], s["pass"], s["errors"]),
-                         (6, 2, 2, 2, 0))
+                         (7, 3, 2, 2, 0))
 
     def test_staff_list_is_a_table_of_people(self):
         ds = [r for r in self.recs if r.get("rule") == "dataset.personal_records"
