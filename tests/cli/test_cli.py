@@ -22,8 +22,10 @@ SARIF_SCHEMA = os.path.join(os.path.dirname(MULTITOOL), "sarif-2.1.0.json")
 FILE_KEYS = {"type", "path", "format", "encoding", "size", "sha256", "verdict", "findings",
              "findings_listed", "error", "skipped"}
 FINDING_KEYS = {"type", "path", "rule", "severity", "hidden", "location", "match"}
-FINDING_OPTIONAL = {"value", "message", "rows", "columns", "column_kinds"}
-LOCATION_KEYS = {"line", "col", "offset", "row", "column", "column_index", "column_letter"}
+FINDING_OPTIONAL = {"value", "message", "rows", "columns", "column_kinds", "hidden_reason"}
+LOCATION_KEYS = {"line", "col", "offset", "row", "column", "column_index", "column_letter",
+                 "part", "sheet", "cell", "slide", "paragraph", "page", "box", "revision",
+                 "text_layer"}
 SUMMARY_KEYS = {"type", "files", "block", "review", "pass", "errors", "skipped", "findings",
                 "bytes", "seconds"}
 VERDICTS = {"block", "review", "pass", "error", "skipped"}
@@ -125,10 +127,15 @@ class Examples(unittest.TestCase):
             self.assertIn(r["severity"], SEVERITIES)
             self.assertIsInstance(r["hidden"], bool)
             self.assertTrue(set(r["location"]) <= LOCATION_KEYS)
+            self.assertEqual("hidden_reason" in r, r["hidden"])
             if current["format"] in ("csv", "tsv"):
                 self.assertIn("row", r["location"])
                 if not r["rule"].startswith("dataset."):
                     self.assertIn("column_index", r["location"])
+            elif current["format"] == "pdf":
+                self.assertGreaterEqual(r["location"]["page"], 1)
+                box = r["location"]["box"]
+                self.assertTrue(len(box) == 4 and box[0] <= box[2] and box[1] <= box[3])
             else:
                 self.assertTrue({"line", "col", "offset"} <= set(r["location"]))
             if r["rule"].startswith("dataset."):
