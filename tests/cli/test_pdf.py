@@ -271,6 +271,20 @@ class Pictures(unittest.TestCase):
         self.assertNotIn("51.50", gps[0]["match"])
         self.assertTrue(any("Daniel Hughes" in x["value"] for x in of(fs, "hidden.exif")))
 
+    def test_gps_in_every_format(self):
+        for name, fmt in (("gps.tif", "tiff"), ("gps.webp", "webp"), ("gps.heic", "heic")):
+            rc, f, fs = scan(os.path.join(IMG, name), "--reveal")
+            self.assertEqual((f["verdict"], f["format"]), ("review", fmt), name)
+            gps = [x for x in of(fs, "hidden.exif") if x["value"].startswith("GPS position")]
+            self.assertEqual(len(gps), 1, name)
+            self.assertIn("51.50", gps[0]["value"])
+
+    def test_gif_comment_scanned(self):
+        rc, f, fs = scan(os.path.join(IMG, "comment.gif"))
+        self.assertEqual(f["verdict"], "review")  # metadata: reviewed, never blocked
+        self.assertEqual(of(fs, "hidden.exif")[0]["location"]["part"], "GIF comment")
+        self.assertEqual(len(of(fs, "pii.uk_phone")), 1)
+
     def test_png_appended_to_png(self):
         rc, f, fs = scan(os.path.join(IMG, "appended.png"))
         self.assertEqual((f["verdict"], f["format"]), ("review", "png"))

@@ -352,6 +352,20 @@ def gps_jpeg():
     im.save(os.path.join(IMG, "gps.jpg"), "JPEG", exif=ex.tobytes(), quality=80)
 
 
+def other_formats():
+    """The GPS photo as TIFF, WebP and HEIC (heif-enc, from libheif-examples,
+    copies the EXIF), and a GIF with a comment."""
+    im = Image.open(os.path.join(IMG, "gps.jpg"))
+    ex = im.getexif()
+    im.resize((32, 24)).save(os.path.join(IMG, "gps.tif"), "TIFF", exif=ex.tobytes())
+    im.save(os.path.join(IMG, "gps.webp"), "WEBP", exif=ex.tobytes(), quality=50)
+    import subprocess
+    subprocess.run(["heif-enc", "-q", "30", "-o", os.path.join(IMG, "gps.heic"),
+                    os.path.join(IMG, "gps.jpg")], check=True, capture_output=True)
+    Image.new("P", (40, 40)).save(os.path.join(IMG, "comment.gif"), "GIF",
+                                  comment=f"Taken by {NAME}, tel {PHONE}".encode())
+
+
 def png_bytes(size, colour):
     im = Image.new("RGB", size, colour)
     b = io.BytesIO()
@@ -429,6 +443,7 @@ def main():
     javascript()
     comment()
     gps_jpeg()
+    other_formats()
     appended_png()
     trailing_text_jpeg()
     plain_images()
