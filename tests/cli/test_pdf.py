@@ -308,6 +308,14 @@ class Pictures(unittest.TestCase):
         self.assertIn("160x120", t[0]["match"])
         self.assertIn("800x200", t[0]["match"])
 
+    def test_photo_inside_a_pdf(self):
+        rc, f, fs = scan(os.path.join(PDF, "photo.pdf"))
+        self.assertEqual(f["verdict"], "review")
+        gps = [x for x in of(fs, "hidden.exif") if x["match"].startswith("GPS position")]
+        self.assertEqual(len(gps), 1)
+        self.assertEqual(gps[0]["location"]["part"], "page 1 image 1!EXIF")
+        self.assertEqual(gps[0]["hidden_reason"], "metadata")
+
     def test_plain_pictures_pass(self):
         for name in ("plain.jpg", "plain.png"):
             rc, f, fs = scan(os.path.join(IMG, name))

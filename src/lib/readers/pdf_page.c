@@ -79,6 +79,13 @@ void sgi_pdf_page_reset(pdf_page_rec *p, fz_rect bounds)
     p->image_area = 0;
 }
 
+void sgi_pdf_page_drop_images(fz_context *ctx, pdf_page_rec *p)
+{
+    for (int i = 0; i < p->njpeg; i++)
+        fz_drop_image(ctx, p->jpeg[i]);
+    p->njpeg = 0;
+}
+
 void sgi_pdf_page_free(pdf_page_rec *p)
 {
     sgi_free(p->mem, p->g);
@@ -342,6 +349,15 @@ static void dev_fill_image(fz_context *ctx, fz_device *dev, fz_image *img, fz_ma
     m->image = true;
     m->opaque = alpha >= 0.99f && group_opaque(d) && !img->mask && !img->use_colorkey;
     d->rec->image_area += (double)(r.x1 - r.x0) * (double)(r.y1 - r.y0);
+    /* a JPEG as stored keeps its EXIF: read it after the page */
+    fz_compressed_buffer *cb = fz_compressed_image_buffer(ctx, img);
+    pdf_page_rec *p = d->rec;
+    if (cb && cb->buffer && cb->params.type == FZ_IMAGE_JPEG && p->njpeg < PDF_MAX_JPEGS) {
+        for (int i = 0; i < p->njpeg; i++)
+            if (p->jpeg[i] == img)
+                return;
+        p->jpeg[p->njpeg++] = fz_keep_image(ctx, img);
+    }
 }
 
 /* A glyph's advance (in text space units), or a guess when its font

@@ -86,6 +86,9 @@ typedef struct pdf_glyph {
 
 enum { GK_FILL, GK_STROKE, GK_INVISIBLE, GK_CLIP };
 
+/* JPEG images of a page whose metadata is read. */
+#define PDF_MAX_JPEGS 32
+
 /* A page as recorded. */
 typedef struct pdf_page_rec {
     const sgi_mem *mem;
@@ -98,11 +101,16 @@ typedef struct pdf_page_rec {
     bool truncated; /* more than the limits: not all recorded */
     bool nomem;
     double image_area; /* area of the page covered by images */
+    /* JPEG images drawn on the page, kept to read their metadata */
+    fz_image *jpeg[PDF_MAX_JPEGS];
+    int njpeg;
 } pdf_page_rec;
 
 void sgi_pdf_page_init(pdf_page_rec *p, const sgi_mem *mem);
 void sgi_pdf_page_reset(pdf_page_rec *p, fz_rect bounds);
 void sgi_pdf_page_free(pdf_page_rec *p);
+/* Let go of the page's images (before reset and free). */
+void sgi_pdf_page_drop_images(fz_context *ctx, pdf_page_rec *p);
 /* Run the page's content through the recording device. */
 void sgi_pdf_page_run(sgi_pdf_state *st, pdf_page *page, pdf_page_rec *rec, fz_cookie *cookie);
 /* Add an annotation's box (device space) that hides what lies under it. */

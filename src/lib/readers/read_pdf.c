@@ -246,6 +246,8 @@ typedef struct pdfr {
     sgi_text rev_text;            /* the start of them */
     int rev_first_page;
     unsigned rev_meta; /* metadata values of the revision not in the final one */
+    /* pictures read (by a hash of their bytes) */
+    hashset pictures;
     /* attachments seen (by object number) */
     int *files;
     size_t nfiles, capfiles;
@@ -957,6 +959,7 @@ static bool page_record(pdfr *r, pdf_page *page, bool annots)
     fz_rect mediabox;
     fz_matrix ctm;
     pdf_page_transform(ctx, page, &mediabox, &ctm);
+    sgi_pdf_page_drop_images(ctx, &r->rec);
     sgi_pdf_page_reset(&r->rec, pdf_bound_page(ctx, page));
     r->nlines = 0;
     r->text.len = 0;
@@ -1045,6 +1048,30 @@ static void hidden_layers_page(pdfr *r, pdf_page *page)
     page_scan_lines(r, false, "hidden layer");
 }
 
+/* The JPEGs drawn on the page, read as pictures (EXIF, GPS, what follows
+ * their end), each once per document. Pictures with nothing to say add no
+ * finding. */
+static void page_pictures(pdfr *r)
+{
+    pdf_page_rec *p = &r->rec;
+    for (int i = 0; i < p->njpeg; i++) {
+        fz_compressed_buffer *cb = fz_compressed_image_buffer(r->fz, p->jpeg[i]);
+        if (!cb || !cb->buffer || !cb->buffer->data)
+            continue;
+        const fz_buffer *b = cb->buffer;
+        uint64_t h = fnv1a((const char *)b->data, SGI_MIN(b->len, (size_t)4096)) ^ b->len;
+        if (hs_has(&r->pictures, h))
+            continue;
+        hs_add(r->mem, &r->pictures, h);
+        char member[64], err[300];
+        snprintf(member, sizeof(member), "page %d image %d", r->page_no, i + 1);
+        const char *format = NULL;
+        sgi_scan_nested(r->ctx, b->data, b->len, member, "picture in the document", err,
+                        sizeof(err), &format);
+    }
+    sgi_pdf_page_drop_images(r->fz, p);
+}
+
 static void read_page(pdfr *r, int index)
 {
     fz_context *ctx = r->fz;
@@ -1077,6 +1104,7 @@ static void read_page(pdfr *r, int index)
                              "more marks than the per-page limit; the rest not checked");
                     r->error_page = r->page_no;
                 }
+                page_pictures(r);
                 if (r->noff)
                     hidden_layers_page(r, page);
                 javascript_aa(r, pdf_dict_get(ctx, page->obj, PDF_NAME(AA)), r->page_no, NULL,
@@ -1287,6 +1315,7 @@ static void revisions(pdfr *r)
         fz_always(ctx)
         {
             r->doc = final_doc;
+            sgi_pdf_page_drop_images(ctx, &r->rec);
             pdf_drop_document(ctx, doc);
             fz_drop_stream(ctx, stm);
         }
@@ -1366,6 +1395,7 @@ static void pdfr_free(pdfr *r)
     sgi_text_free(&r->rev_text);
     sgi_free(r->mem, r->lines);
     sgi_free(r->mem, r->final_lines.v);
+    sgi_free(r->mem, r->pictures.v);
     sgi_free(r->mem, r->files);
     sgi_free(r->mem, r->off_layers);
     sgi_free(r->mem, r->owned);
@@ -1454,6 +1484,7 @@ static sg_status pdf_read_doc(pdfr *r, char *err, size_t errlen)
     }
     fz_always(fz)
     {
+        sgi_pdf_page_drop_images(fz, &r->rec);
         pdf_drop_document(fz, r->doc);
         r->doc = NULL;
         fz_drop_stream(fz, stm);

@@ -415,6 +415,18 @@ def thumbnail_jpeg():
     im.save(os.path.join(IMG, "thumbnail.jpg"), "JPEG", exif=exif)
 
 
+def pdf_with_photo():
+    """A PDF showing the GPS photo: reportlab keeps a JPEG's bytes as they
+    are, EXIF included."""
+    p = out("photo.pdf")
+    c = canvas.Canvas(p, pagesize=A4, invariant=1)
+    letter(c)
+    c.drawImage(os.path.join(IMG, "gps.jpg"), 72, 400, width=320, height=240)
+    c.showPage()
+    c.save()
+    strip_info(p)
+
+
 def docx_with_photo():
     """An office document holding the GPS photo."""
     import docx
@@ -449,6 +461,7 @@ def main():
     plain_images()
     thumbnail_jpeg()
     docx_with_photo()
+    pdf_with_photo()
 
 
 if __name__ == "__main__":
