@@ -33,8 +33,10 @@ ALL_CFLAGS := -std=c17 -D_GNU_SOURCE -Iinclude $(WARN) $(PKG_CFLAGS) $(CFLAGS) $
 LDLIBS  := $(PKG_LIBS) -lpthread -lm
 
 LIB_SRC := $(wildcard src/lib/core/*.c src/lib/readers/*.c src/lib/detectors/*.c src/lib/report/*.c)
+LIB_ASM := $(wildcard src/lib/detectors/*.S)
 CLI_SRC := $(wildcard src/cli/*.c)
-LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(LIB_ASM:%.S=$(BUILD)/%.o)
+NAME_DATA := $(wildcard data/names/*.tsv data/names/*.txt)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -50,6 +52,11 @@ all: $(BIN)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+# the name lists are embedded as they are (.incbin), paths from the top
+$(BUILD)/%.o: %.S $(NAME_DATA)
+	@mkdir -p $(dir $@)
+	$(CC) $(EXTRA_CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@

@@ -205,8 +205,11 @@ typedef struct sgi_matcher_set {
 #include "detectors/detectors.def"
 #undef SGI_DETECTOR
 
+struct sgi_names;
+
 struct sg_engine {
     sgi_mem mem;
+    struct sgi_names *names; /* the name lists (names.c) */
     unsigned long long opt_max_findings;
     unsigned long long opt_max_record;
     unsigned long long opt_table_min_rows;
@@ -513,6 +516,14 @@ bool sgi_offer(sg_scanner *sc, const sgi_matcher *m, const sgi_cand *c);
 bool sgi_hits_settle(sgi_hits *h, const sgi_mem *mem);
 bool sgi_hits_push(sgi_hits *h, const sgi_mem *mem, size_t start, size_t end, int rule,
                    uint32_t aux);
+
+/* Names (names.c): the lists compiled in, and the pass over running text
+ * that finds people's names. */
+sg_status sgi_names_build(const sgi_mem *mem, struct sgi_names **out);
+void sgi_names_free(const sgi_mem *mem, struct sgi_names *t);
+bool sgi_names_known(const struct sgi_names *t, const char *s, size_t n, bool *first,
+                     bool *last, int *weak);
+sg_status sgi_names_scan(sg_scanner *sc, const char *buf, size_t ctx_lo, size_t lo, size_t hi);
 
 /* Helpers for validators */
 bool sgi_context_has(const sgi_cand *c, size_t start, size_t end, const char *const *words,

@@ -241,6 +241,9 @@ sg_status sg_engine_compile(sg_engine *e)
             e->wcount[l][sp] = nw - e->wstart[l][sp];
         }
     }
+    st = sgi_names_build(&e->mem, &e->names);
+    if (st != SG_OK)
+        goto out;
     if (e->nmatchers) {
         hs_compile_error_t *cerr = NULL;
         hs_database_t *db = NULL;
@@ -275,6 +278,7 @@ void sg_engine_free(sg_engine *e)
     if (e->db)
         hs_free_database(e->db);
     sgi_mem mem = e->mem;
+    sgi_names_free(&mem, e->names);
     sgi_free(&mem, e->matchers);
     sgi_free(&mem, e->words);
     sgi_free(&mem, e->fits);

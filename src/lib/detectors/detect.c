@@ -91,7 +91,10 @@ sg_status sgi_detect(sg_scanner *sc, const char *buf, size_t ctx_lo, size_t lo, 
             return SG_E_ENGINE;
         off += len;
     }
-    return sgi_tokens(sc, buf, ctx_lo, lo, hi);
+    sg_status st = sgi_tokens(sc, buf, ctx_lo, lo, hi);
+    if (st == SG_OK)
+        st = sgi_names_scan(sc, buf, ctx_lo, lo, hi);
+    return st;
 }
 
 static bool hit_less(const sgi_hit *x, const sgi_hit *y)

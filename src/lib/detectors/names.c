@@ -1,0 +1,702 @@
+/*
+ * names.c - people's names in running text (pii.person_name), on the name
+ * lists of data/names/ (ONS first names, US Census surnames, and the names
+ * that are also English words), compiled into the library.
+ *
+ * A capital letter is not a name. A name is found by one of:
+ *
+ *   title + name        Mr Smith, DS Ann Lee, Detective Sergeant J. Smith
+ *                       (after a rank written in full, only a name on the
+ *                       lists that is not also a word: "Officer Safety",
+ *                       "Special Constable Staff" are not people)
+ *   context + name      victim Jane Doe, witness: Mark Evans
+ *   initials + surname  J. Smith, J A Smith, J.A. Smith
+ *   first + last        Jane Smith, Mary Jane Smith, John A. Smith
+ *   SURNAME, First      SMITH, John
+ *
+ * and first + last needs more: both on the lists; not both everyday
+ * words ("Will Young", "Rose Lane"); a word that is often capitalised
+ * for other reasons (level 2 in common_words.txt: May, Hope, Hall) only
+ * beside a name that is not one; not a place ("Victoria Road", "St
+ * Helens", "North Walsham": a street word after, a place word before).
+ *
+ * The lists are read once per engine into an open-addressing table keyed
+ * by the ASCII-lower-cased name; the text is walked word by word with a
+ * window of a few words.
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#include "../sg_private.h"
+
+#include <string.h>
+#include <strings.h>
+
+extern const char sgi_names_first[], sgi_names_first_end[];
+extern const char sgi_names_last[], sgi_names_last_end[];
+extern const char sgi_names_common[], sgi_names_common_end[];
+
+#define F_FIRST 1u
+#define F_LAST 2u
+#define F_TITLE 4u    /* a title or rank (as written: capitalised) */
+#define F_LONG 8u     /* a rank written in full */
+#define F_CONTEXT 16u /* a word after which names are people's */
+#define F_PLACE 32u   /* a place's last word */
+#define F_PREFIX 64u  /* a word that starts places */
+
+typedef struct name_entry {
+    const char *s; /* in the embedded list, original case */
+    uint32_t len;
+    uint8_t flags; /* F_FIRST, F_LAST */
+    uint8_t weak;  /* 0 a name; 1 also a word; 2 a word often capitalised */
+    uint32_t births;  /* first name: births 1996-2024 */
+    uint32_t per100k; /* surname: per 100,000 people */
+} name_entry;
+
+struct sgi_names {
+    name_entry *v;
+    size_t n, cap;
+    uint32_t *slot; /* index + 1, 0 empty */
+    size_t mask;
+    /* titles, context and place words: small, looked up for every word */
+    name_entry fw[512];
+    size_t nfw;
+    uint16_t fslot[1024];
+    uint32_t fw_len[32]; /* bit n: a function word of n letters starts with this letter */
+    uint32_t cx_len[32]; /* the same for context words (looked for in lower case) */
+};
+
+static inline unsigned char low(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+static uint64_t hash_ci(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= low((unsigned char)s[i]);
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static bool eq_ci(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (low((unsigned char)a[i]) != low((unsigned char)b[i]))
+            return false;
+    return true;
+}
+
+/* Titles and ranks, as written (case matters: "PC" not "pc"). */
+static const char *const titles[] = {
+    "Mr",    "Mrs",   "Ms",      "Miss",     "Mx",        "Dr",          "Prof",     "Sir",
+    "Dame",  "Lady",  "Lord",    "Rev",      "Revd",      "Cllr",        "PC",       "DC",
+    "DS",    "DI",    "DCI",     "DSI",      "DSU",       "PS",          "WPC",      "PCSO",
+    "Sgt",   "Insp",  "Supt",    "Ch",       "Det",       "Con",         "Cst",      "Officer",
+    "Constable", "Sergeant", "Inspector", "Superintendent", "Detective", "Chief",
+    "Acting", "Temporary", "Special", "Assistant", "Deputy", "Commander",
+    "Commissioner", "Captain", "Capt", "Lt", "Col", "Cpl", "Pte", "Nurse", "Councillor",
+    "MR", "MRS", "MS", "MISS", "DR", "SGT", "INSP", "SUPT", "OFFICER", "CONSTABLE",
+    "SERGEANT", "INSPECTOR", NULL};
+
+/* Ranks written in full: what follows them must be on the name lists
+ * ("Inspector General", "Chief Executive" are not people). */
+static const char *const long_titles[] = {
+    "Officer", "Constable", "Sergeant", "Inspector", "Superintendent", "Detective", "Chief",
+    "Acting", "Temporary", "Special", "Assistant", "Deputy", "Commander",
+    "Commissioner", "Captain", "Nurse", "Councillor", "Lady", "Lord", "OFFICER",
+    "CONSTABLE", "SERGEANT", "INSPECTOR", NULL};
+
+/* Words after which the next names are a person's. */
+static const char *const context_words[] = {
+    "victim",    "witness",   "suspect",  "complainant", "informant", "offender",
+    "defendant", "deceased",  "claimant", "casualty",    "accused",   "detainee",
+    "prisoner",  "applicant", "requester", "requestor",  "tenant",    "patient",
+    "pupil",     "driver",    "passenger", "caller",     "named",     "called",
+    "nee",       "aka",       "alias",    NULL};
+
+/* A place's last word, and words that start places. */
+static const char *const place_after[] = {
+    "road",   "street",  "avenue",  "lane",   "close",   "drive",  "crescent", "terrace",
+    "gardens", "square", "place",   "grove",  "park",    "way",    "court",    "station",
+    "bridge", "hospital", "school", "college", "university", "centre", "center", "church",
+    "cathedral", "abbey", "castle", "hall",   "house",   "estate", "green",    "hill",
+    "common", "heath",  "wood",    "woods",  "field",   "fields", "farm",     "mill",
+    "row",    "walk",   "view",    "rise",   "mews",    "parade", "wharf",    "quay",
+    "airport", "barracks", "prison", "court", "building", "buildings", "tower", "towers",
+    "primary", "academy", "museum", "library", "theatre", "stadium", "bay", "island",
+    "valley", "forest", "moor", "marsh", "brook", "beach", "harbour", "dock", "docks",
+    "ltd", "limited", "plc", "llp", "trust", "council", "police", "constabulary",
+    "service", "services", "foundation", "group", "partnership", "associates", NULL};
+
+static const char *const place_before[] = {
+    "st",    "saint", "port",  "fort",  "mount", "upper", "lower", "north", "south",
+    "east",  "west",  "new",   "great", "little", "old",  "lake",  "cape",  "glen",
+    "river", "king",  "queen", "prince", "princess", "hms", NULL};
+
+static name_entry *lookup(const struct sgi_names *t, const char *s, size_t n)
+{
+    if (!t || !t->slot || n == 0 || n > 64)
+        return NULL;
+    size_t j = (size_t)hash_ci(s, n) & t->mask;
+    while (t->slot[j]) {
+        name_entry *e = &t->v[t->slot[j] - 1];
+        if (e->len == n && eq_ci(e->s, s, n))
+            return e;
+        j = (j + 1) & t->mask;
+    }
+    return NULL;
+}
+
+static name_entry *fw_lookup(const struct sgi_names *t, const char *s, size_t n)
+{
+    size_t j = (size_t)hash_ci(s, n) & 1023;
+    while (t->fslot[j]) {
+        const name_entry *e = &t->fw[t->fslot[j] - 1];
+        if (e->len == n && eq_ci(e->s, s, n))
+            return (name_entry *)e;
+        j = (j + 1) & 1023;
+    }
+    return NULL;
+}
+
+static name_entry *insert(const sgi_mem *mem, struct sgi_names *t, const char *s, size_t n)
+{
+    name_entry *e = lookup(t, s, n);
+    if (e)
+        return e;
+    if (t->n == t->cap)
+        return NULL; /* sized in advance */
+    e = &t->v[t->n++];
+    memset(e, 0, sizeof(*e));
+    e->s = s;
+    e->len = (uint32_t)n;
+    size_t j = (size_t)hash_ci(s, n) & t->mask;
+    while (t->slot[j])
+        j = (j + 1) & t->mask;
+    t->slot[j] = (uint32_t)t->n;
+    (void)mem;
+    return e;
+}
+
+static size_t count_lines(const char *p, const char *end)
+{
+    size_t n = 0;
+    for (; p < end; p++)
+        n += *p == '\n';
+    return n;
+}
+
+/* Each line "name<TAB>number"; fn gets both. */
+static void each_line(const char *p, const char *end,
+                      void (*fn)(struct sgi_names *, const char *, size_t, unsigned long),
+                      struct sgi_names *t)
+{
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *e = nl ? nl : end;
+        const char *tab = memchr(p, '\t', (size_t)(e - p));
+        if (tab && tab > p) {
+            unsigned long v = 0;
+            for (const char *q = tab + 1; q < e && *q >= '0' && *q <= '9'; q++)
+                v = v * 10 + (unsigned long)(*q - '0');
+            fn(t, p, (size_t)(tab - p), v);
+        }
+        p = e + 1;
+    }
+}
+
+static const sgi_mem *build_mem;
+
+static void add_first(struct sgi_names *t, const char *s, size_t n, unsigned long v)
+{
+    name_entry *e = insert(build_mem, t, s, n);
+    if (e) {
+        e->flags |= F_FIRST;
+        e->births = (uint32_t)SGI_MIN(v, 0xFFFFFFFFul);
+    }
+}
+
+static void add_last(struct sgi_names *t, const char *s, size_t n, unsigned long v)
+{
+    name_entry *e = insert(build_mem, t, s, n);
+    if (e) {
+        e->flags |= F_LAST;
+        e->per100k = (uint32_t)SGI_MIN(v, 0xFFFFFFFFul);
+    }
+}
+
+static void add_weak(struct sgi_names *t, const char *s, size_t n, unsigned long v)
+{
+    name_entry *e = lookup(t, s, n);
+    if (e)
+        e->weak = (uint8_t)SGI_MIN(v, 2ul);
+}
+
+sg_status sgi_names_build(const sgi_mem *mem, struct sgi_names **out)
+{
+    *out = NULL;
+    struct sgi_names *t = sgi_calloc(mem, 1, sizeof(*t));
+    if (!t)
+        return SG_E_NOMEM;
+    t->cap = count_lines(sgi_names_first, sgi_names_first_end) +
+             count_lines(sgi_names_last, sgi_names_last_end) + 512;
+    size_t slots = 1;
+    while (slots < t->cap * 2)
+        slots <<= 1;
+    t->mask = slots - 1;
+    t->v = sgi_calloc(mem, t->cap, sizeof(name_entry));
+    t->slot = sgi_calloc(mem, slots, sizeof(uint32_t));
+    if (!t->v || !t->slot) {
+        sgi_names_free(mem, t);
+        return SG_E_NOMEM;
+    }
+    build_mem = mem; /* engines are compiled on one thread; used only here */
+    each_line(sgi_names_first, sgi_names_first_end, add_first, t);
+    each_line(sgi_names_last, sgi_names_last_end, add_last, t);
+    each_line(sgi_names_common, sgi_names_common_end, add_weak, t);
+    static const struct {
+        const char *const *list;
+        unsigned flag;
+    } words[] = {{titles, F_TITLE}, {long_titles, F_LONG}, {context_words, F_CONTEXT},
+                 {place_after, F_PLACE}, {place_before, F_PREFIX}};
+    for (size_t w = 0; w < SGI_ARRAY_LEN(words); w++) {
+        for (size_t i = 0; words[w].list[i]; i++) {
+            const char *x = words[w].list[i];
+            size_t n = strlen(x);
+            name_entry *e = fw_lookup(t, x, n);
+            if (!e && t->nfw < SGI_ARRAY_LEN(t->fw)) {
+                e = &t->fw[t->nfw++];
+                e->s = x;
+                e->len = (uint32_t)n;
+                size_t j = (size_t)hash_ci(x, n) & 1023;
+                while (t->fslot[j])
+                    j = (j + 1) & 1023;
+                t->fslot[j] = (uint16_t)t->nfw;
+            }
+            if (e)
+                e->flags |= (uint8_t)words[w].flag;
+            if (n < 32)
+                t->fw_len[low((unsigned char)x[0]) & 31] |= 1u << n;
+            if (n < 32 && words[w].flag == F_CONTEXT)
+                t->cx_len[low((unsigned char)x[0]) & 31] |= 1u << n;
+        }
+    }
+    *out = t;
+    return SG_OK;
+}
+
+void sgi_names_free(const sgi_mem *mem, struct sgi_names *t)
+{
+    if (!t)
+        return;
+    sgi_free(mem, t->v);
+    sgi_free(mem, t->slot);
+    sgi_free(mem, t);
+}
+
+bool sgi_names_known(const struct sgi_names *t, const char *s, size_t n, bool *first,
+                     bool *last, int *weak)
+{
+    const name_entry *e = lookup(t, s, n);
+    if (!e)
+        return false;
+    if (first)
+        *first = (e->flags & F_FIRST) != 0;
+    if (last)
+        *last = (e->flags & F_LAST) != 0;
+    if (weak)
+        *weak = e->weak;
+    return true;
+}
+
+/* ------------------------------------------------------------- words */
+
+enum { SH_LOWER, SH_TITLE, SH_UPPER, SH_INITIAL };
+
+typedef struct tok {
+    size_t s, e;
+    unsigned char shape;
+    bool dot;    /* a '.' right after */
+    bool comma;  /* a ',' right after (then spaces) */
+    bool joined; /* only spaces (or a dot) between it and the next word */
+    bool digits; /* touches a digit: part of a code */
+    unsigned char fw;      /* title, context, place flags */
+    const name_entry *fwe; /* its entry there */
+    bool looked;           /* ne looked up (names: only when a pattern asks) */
+    const name_entry *ne;
+} tok;
+
+typedef struct walker {
+    const char *b;
+    size_t lo, hi;
+    const struct sgi_names *nm;
+    tok buf[16];
+    tok *w;   /* buf + head: the window, n words */
+    size_t n;
+    tok prev; /* the word before w[0] */
+    bool have_prev;
+    size_t pos;
+} walker;
+
+static bool capital(const tok *t)
+{
+    return t->shape == SH_TITLE || t->shape == SH_UPPER;
+}
+
+/* The word's entry on the name lists (capitalised words only). */
+static const name_entry *ent(const walker *k, tok *t)
+{
+    if (!t->looked) {
+        t->looked = true;
+        size_t n = t->e - t->s;
+        t->ne = capital(t) && n >= 2 && n <= 40 ? lookup(k->nm, k->b + t->s, n) : NULL;
+    }
+    return t->ne;
+}
+
+static bool has_fw(const tok *t, unsigned f)
+{
+    return (t->fw & f) != 0;
+}
+
+static bool has_name(const walker *k, tok *t, unsigned f)
+{
+    const name_entry *e = ent(k, t);
+    return e && (e->flags & f);
+}
+
+/* A title as written: capitalised, and in capitals only if so listed. */
+static bool title(const walker *k, const tok *t)
+{
+    if (!has_fw(t, F_TITLE) || t->shape == SH_LOWER || t->digits)
+        return false;
+    return t->shape == SH_UPPER || memcmp(k->b + t->s, t->fwe->s, t->e - t->s) == 0;
+}
+
+static bool first_name(const walker *k, tok *t)
+{
+    return capital(t) && !t->digits && has_name(k, t, F_FIRST);
+}
+
+/* A surname: on the list, or shaped like one (Mc/Mac/O' + capital, a
+ * double-barrelled name whose parts are names). */
+static bool surname(const walker *k, tok *t)
+{
+    if (!capital(t) || t->digits)
+        return false;
+    if (has_name(k, t, F_LAST))
+        return true;
+    const char *s = k->b + t->s;
+    size_t n = t->e - t->s;
+    if (n >= 4 && s[0] == 'M' && s[1] == 'c' && s[2] >= 'A' && s[2] <= 'Z')
+        return true;
+    if (n >= 5 && memcmp(s, "Mac", 3) == 0 && s[3] >= 'A' && s[3] <= 'Z')
+        return true;
+    if (n >= 4 && s[0] == 'O' && s[1] == '\'' && s[2] >= 'A' && s[2] <= 'Z')
+        return true;
+    const char *h = memchr(s, '-', n);
+    if (h && h > s && h < s + n - 1) {
+        size_t a = (size_t)(h - s);
+        return lookup(k->nm, s, a) && lookup(k->nm, h + 1, n - a - 1);
+    }
+    return false;
+}
+
+/* How much a word is a word rather than a name: a dictionary word that is
+ * also a very common name ("John", "Smith") counts as a name. */
+static int weak(const walker *k, tok *t)
+{
+    const name_entry *e = ent(k, t);
+    if (!e)
+        return 0;
+    if (e->weak == 1 && (e->births >= 20000 || e->per100k >= 100))
+        return 0;
+    return e->weak;
+}
+
+/* A capitalised word that can be part of a name after a title. */
+static bool name_word(const walker *k, tok *t)
+{
+    if (!capital(t) || t->digits)
+        return false;
+    if (has_name(k, t, F_FIRST | F_LAST))
+        return true;
+    if (t->fw)
+        return false;
+    return surname(k, t) || t->shape == SH_TITLE;
+}
+
+/* Byte classes: 1 a letter (UTF-8 bytes count as letters), 2 a joiner
+ * inside a word (' and -). */
+static const unsigned char cls[256] = {
+    ['\''] = 2, ['-'] = 2,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+    ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+    ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+    ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+    ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
+    ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1,
+    ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+#define U8(x) [x] = 1, [x + 1] = 1, [x + 2] = 1, [x + 3] = 1, [x + 4] = 1, [x + 5] = 1, \
+                  [x + 6] = 1, [x + 7] = 1
+    U8(0x80), U8(0x88), U8(0x90), U8(0x98), U8(0xA0), U8(0xA8), U8(0xB0), U8(0xB8),
+    U8(0xC0), U8(0xC8), U8(0xD0), U8(0xD8), U8(0xE0), U8(0xE8), U8(0xF0), U8(0xF8),
+#undef U8
+};
+
+/* The next word from pos that can take part in a name (a capitalised
+ * word, an initial, a context word), or false at the end. A lower-case
+ * word in between only breaks the previous word's link to the next. */
+static bool next_word(walker *k, tok *t)
+{
+    const unsigned char *b = (const unsigned char *)k->b;
+    size_t i = k->pos, hi = k->hi;
+    for (;;) {
+        while (i < hi && cls[b[i]] != 1)
+            i++;
+        if (i >= hi) {
+            k->pos = i;
+            return false;
+        }
+        size_t s = i;
+        unsigned char c0 = b[s];
+        bool cap = c0 >= 'A' && c0 <= 'Z';
+        bool lower_after_first = false;
+        i++;
+        for (;;) {
+            while (i < hi && cls[b[i]] == 1) {
+                lower_after_first |= b[i] >= 'a' && b[i] <= 'z';
+                i++;
+            }
+            if (i + 1 < hi && cls[b[i]] == 2 && cls[b[i + 1]] == 1) {
+                i++;
+                continue;
+            }
+            break;
+        }
+        size_t n = i - s;
+        const name_entry *fwe = NULL;
+        const uint32_t *mask = cap ? k->nm->fw_len : k->nm->cx_len;
+        if (n >= 2 && n <= 16 && (mask[low(c0) & 31] >> n & 1))
+            fwe = fw_lookup(k->nm, k->b + s, n);
+        if (!cap && !(fwe && (fwe->flags & F_CONTEXT))) {
+            if (k->n)
+                k->w[k->n - 1].joined = false; /* "John and Smith" */
+            else
+                k->have_prev = false;
+            continue;
+        }
+        memset(t, 0, sizeof(*t));
+        t->s = s;
+        t->e = i;
+        t->fwe = fwe;
+        t->fw = fwe ? fwe->flags : 0;
+        if (n == 1 && cap)
+            t->shape = SH_INITIAL;
+        else if (cap && !lower_after_first)
+            t->shape = SH_UPPER;
+        else if (cap)
+            t->shape = SH_TITLE;
+        else
+            t->shape = SH_LOWER;
+        t->digits = (s > k->lo && b[s - 1] >= '0' && b[s - 1] <= '9') ||
+                    (i < hi && b[i] >= '0' && b[i] <= '9');
+        size_t j = i;
+        if (j < hi && b[j] == '.') {
+            t->dot = true;
+            j++;
+        } else if (j < hi && b[j] == ',') {
+            t->comma = true;
+            j++;
+        }
+        size_t sp = 0;
+        while (j < hi && b[j] == ' ')
+            j++, sp++;
+        t->joined = !t->comma && j < hi && cls[b[j]] == 1 && (sp >= 1 || t->dot) && sp <= 3;
+        k->pos = i;
+        return true;
+    }
+}
+
+static void fill(walker *k)
+{
+    if (k->w + 8 > k->buf + 16) { /* slide back to the front now and then */
+        memmove(k->buf, k->w, k->n * sizeof(tok));
+        k->w = k->buf;
+    }
+    while (k->n < 8 && next_word(k, &k->w[k->n]))
+        k->n++;
+}
+
+static void drop(walker *k, size_t m)
+{
+    if (m == 0)
+        return;
+    k->prev = k->w[m - 1];
+    k->have_prev = true;
+    k->w += m;
+    k->n -= m;
+}
+
+/* Initials from w[i] on ("J.", "J A", "J.A."); returns how many. */
+static size_t initials(const walker *k, size_t i)
+{
+    size_t m = 0;
+    while (i + m < k->n && m < 3 && k->w[i + m].shape == SH_INITIAL && !k->w[i + m].digits &&
+           k->w[i + m].joined)
+        m++;
+    return m;
+}
+
+static bool place_word_after(const walker *k, size_t i)
+{
+    return i < k->n && has_fw(&k->w[i], F_PLACE);
+}
+
+/* Does a first + last pair hold up? */
+static bool pair_ok(walker *k, tok *f, tok *l)
+{
+    int wf = weak(k, f), wl = weak(k, l);
+    if (wf == 2 && wl >= 1)
+        return false;
+    if (wl == 2 && wf >= 1)
+        return false;
+    if (wf == 1 && wl == 1) { /* two dictionary words: both fairly common names */
+        const name_entry *ef = ent(k, f), *el = ent(k, l);
+        return ef && el && ef->births >= 2000 && el->per100k >= 20;
+    }
+    return true;
+}
+
+/* A name starting at w[0]: tokens consumed (0 for none), its span. */
+static size_t match(walker *k, size_t *s, size_t *e)
+{
+    const char *b = k->b;
+    tok *w = k->w;
+    size_t n = k->n;
+    if (n < 2)
+        return 0;
+    if (w[0].shape == SH_LOWER) {
+        /* context word + name: "victim: Jane Doe", "witness - Mark Evans" */
+        if (!has_fw(&w[0], F_CONTEXT))
+            return 0;
+        size_t gap_lo = w[0].e, gap_hi = w[1].s;
+        bool close = gap_hi - gap_lo <= 4;
+        for (size_t g = gap_lo; g < gap_hi && close; g++)
+            close = b[g] == ' ' || b[g] == ':' || b[g] == '-' || b[g] == ',' || b[g] == '.';
+        if (close && capital(&w[1]) && has_name(k, &w[1], F_FIRST | F_LAST) &&
+            weak(k, &w[1]) < 2 && !w[1].digits) {
+            size_t last = 2;
+            while (last < n && last < 4 && w[last - 1].joined &&
+                   (surname(k, &w[last]) || first_name(k, &w[last])))
+                last++;
+            *s = w[1].s;
+            *e = w[last - 1].e;
+            return last;
+        }
+        return 0;
+    }
+    /* title (+ more titles) + name words */
+    if (title(k, &w[0]) && w[0].joined) {
+        size_t i = 1;
+        bool long_form = has_fw(&w[0], F_LONG);
+        while (i < n && i < 4 && title(k, &w[i]) && w[i - 1].joined) {
+            long_form = has_fw(&w[i], F_LONG);
+            i++;
+        }
+        size_t a = i, last = 0;
+        while (i < n && i < a + 3 && w[i - 1].joined) {
+            if (w[i].shape == SH_INITIAL && w[i].joined) {
+                i++;
+                continue;
+            }
+            if (!name_word(k, &w[i]))
+                break;
+            if (long_form && !(has_name(k, &w[i], F_FIRST | F_LAST) && weak(k, &w[i]) == 0))
+                break;
+            last = ++i;
+            if (!w[i - 1].joined)
+                break;
+        }
+        if (last > a) {
+            *s = w[0].s;
+            *e = w[last - 1].e;
+            return last;
+        }
+    }
+    /* initials + surname */
+    size_t in = initials(k, 0);
+    if (in && in < n) {
+        tok *sn = &w[in];
+        bool bare = in == 1 && !w[0].dot &&
+                    (b[w[0].s] == 'A' || b[w[0].s] == 'I'); /* "A Smith", "I Hall" */
+        if (!bare && surname(k, sn) && (weak(k, sn) < 2 || w[in - 1].dot) &&
+            !(sn->joined && place_word_after(k, in + 1))) {
+            *s = w[0].s;
+            *e = sn->e;
+            return in + 1;
+        }
+    }
+    /* SURNAME, First */
+    if (w[0].comma && w[0].shape == SH_UPPER && w[1].shape == SH_TITLE && w[1].s - w[0].e <= 3 &&
+        surname(k, &w[0]) && first_name(k, &w[1]) && weak(k, &w[0]) < 2 && weak(k, &w[1]) < 2) {
+        *s = w[0].s;
+        *e = w[1].e;
+        return 2;
+    }
+    /* first [middle] last */
+    if (w[0].joined && !w[0].dot && (capital(&w[1]) || w[1].shape == SH_INITIAL) &&
+        first_name(k, &w[0])) {
+        if (k->have_prev && has_fw(&k->prev, F_PREFIX) && k->prev.e + 3 >= w[0].s)
+            return 0;
+        size_t i = 1;
+        if (w[i].shape == SH_INITIAL && w[i].joined)
+            i++;
+        else if (i + 1 < n && w[i].joined && first_name(k, &w[i]) && weak(k, &w[i]) < 2 &&
+                 surname(k, &w[i + 1]))
+            i++; /* a middle name */
+        if (i < n && w[i - 1].joined && w[0].shape == w[i].shape && surname(k, &w[i]) &&
+            pair_ok(k, &w[0], &w[i]) && !(w[i].joined && place_word_after(k, i + 1))) {
+            *s = w[0].s;
+            *e = w[i].e;
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
+sg_status sgi_names_scan(sg_scanner *sc, const char *buf, size_t ctx_lo, size_t lo, size_t hi)
+{
+    const struct sgi_names *nm = sc->eng->names;
+    if (!nm || hi <= lo)
+        return SG_OK;
+    walker k;
+    memset(&k, 0, sizeof(k));
+    k.b = buf;
+    k.lo = lo;
+    k.hi = hi;
+    k.nm = nm;
+    k.pos = lo;
+    k.w = k.buf;
+    for (;;) {
+        fill(&k);
+        if (k.n == 0)
+            break;
+        size_t s = 0, e = 0;
+        size_t m = match(&k, &s, &e);
+        if (m == 0) {
+            drop(&k, 1);
+            continue;
+        }
+        sgi_cand c = {.buf = buf, .lo = lo, .hi = hi, .ctx_lo = ctx_lo, .from = s, .to = e};
+        if (sc->locator)
+            sc->locator(sc->locator_opaque, s, &c);
+        if (s >= c.lo && e <= c.hi &&
+            !sgi_hits_push(&sc->hits, &sc->eng->mem, s, e, SGI_R_PERSON_NAME, 0))
+            return SG_E_NOMEM;
+        drop(&k, m);
+    }
+    return SG_OK;
+}
