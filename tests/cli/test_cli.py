@@ -5,6 +5,7 @@ needs in a temporary directory; the bundled examples/ are scanned read-only.
 """
 import hashlib
 import json
+import re
 import os
 import pty
 import shutil
@@ -166,6 +167,7 @@ class Examples(unittest.TestCase):
         for fmt in ("text", "jsonl", "sarif"):
             out = run(["scan", "-f", fmt, "-v", "--max-findings", "100000", "examples/"],
                       cwd=ROOT).stdout.decode()
+            out = re.sub(r"[0-9a-f]{64}|[0-9a-f]{16}", "", out)  # digests hold digits too
             for v in values:
                 if len(v) >= 5:  # short surnames also occur as words
                     self.assertNotIn(v, out, "%s leaks %r" % (fmt, v))

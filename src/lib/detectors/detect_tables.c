@@ -83,6 +83,8 @@ static const char *const h_special[] = {
     "sexual orientation", "sexuality", "offence", "offense", "crime", "victim", "suspect",
     "offender", "conviction", "medical", "diagnosis", "trade union", "mental", NULL};
 static const char *const h_title[] = {"title", "salutation", NULL};
+static const char *const h_vetting[] = {"vetting", "vetting level", "vetting status",
+                                        "clearance", "security clearance", "nppv", NULL};
 
 static const header_rule header_rules[] = {
     {SGI_COL_NINO, h_nino},         {SGI_COL_NHS, h_nhs},
@@ -97,7 +99,7 @@ static const header_rule header_rules[] = {
     {SGI_COL_ADDRESS, h_address},   {SGI_COL_GENDER, h_gender},
     {SGI_COL_AGE, h_age},           {SGI_COL_RANK, h_rank},
     {SGI_COL_UNIT, h_unit},         {SGI_COL_SPECIAL, h_special},
-    {SGI_COL_TITLE, h_title},
+    {SGI_COL_TITLE, h_title},       {SGI_COL_VETTING, h_vetting},
 };
 
 /* "Station name", "File name": a name column about things, not people. */
@@ -190,6 +192,10 @@ sgi_colkind sgi_colkind_of_rule(int rule)
         return SGI_COL_VEHICLE_REG;
     case SGI_R_PERSON_NAME:
         return SGI_COL_NAME;
+    case SGI_R_STAFF_NUMBER:
+        return SGI_COL_STAFF_NUMBER;
+    case SGI_R_VETTING_LEVEL:
+        return SGI_COL_VETTING;
     default:
         return SGI_COL_OTHER;
     }

@@ -1,0 +1,172 @@
+/*
+ * detect_police.c - police and public-sector data: staff, service,
+ * warrant, collar and pay numbers (pii.staff_number), and vetting levels
+ * (pii.vetting_level).
+ *
+ * Forces number their people in their own ways, so a staff number is a
+ * number that something names as one: its column header, words before it
+ * ("warrant no. 123456", "collar number 4471"), or a rank right before it
+ * ("PC 4471": a collar number). Vetting levels are words; the short ones
+ * (SC, DV, CTC) only next to words about vetting or clearance, or in such
+ * a column.
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#include "../sg_private.h"
+
+#include <string.h>
+#include <strings.h>
+
+/* Context words, on the value's own line only. */
+static bool context_on_line(const sgi_cand *c, size_t s, size_t e, const char *const *words,
+                            size_t before, size_t after)
+{
+    sgi_cand l = *c;
+    const char *b = c->buf;
+    size_t a = s;
+    while (a > l.ctx_lo && s - a < before && b[a - 1] != '\n')
+        a--;
+    l.ctx_lo = a;
+    size_t z = e;
+    while (z < l.hi && z - e < after && b[z] != '\n')
+        z++;
+    l.hi = z;
+    return sgi_context_has(&l, s, e, words, before, after);
+}
+
+/* ------------------------------------------------------------ staff no. */
+
+static const char *const staff_words[] = {
+    "staff number", "staff no", "staff id", "service number", "service no", "warrant number",
+    "warrant no", "warrant card", "collar number", "collar no", "shoulder number",
+    "shoulder no", "pay number", "pay no", "payroll number", "payroll no", "employee number",
+    "employee no", "employee id", "personnel number", "personnel no", "badge number",
+    "officer number", "force number", "epaulette number", NULL};
+
+/* Ranks that are written before a collar number: "PC 4471", "PS1234". */
+static const char *const collar_ranks[] = {"PC", "PCSO", "DC", "PS", "DS", "WPC", "SC",
+                                           "Sgt", "SGT", "Con", "CON", NULL};
+
+static bool rank_before(const sgi_cand *c, size_t s)
+{
+    const char *b = c->buf;
+    size_t i = s;
+    while (i > c->ctx_lo && (b[i - 1] == ' ' || b[i - 1] == '/' || b[i - 1] == '#'))
+        i--;
+    size_t e = i;
+    while (i > c->ctx_lo && ((b[i - 1] >= 'A' && b[i - 1] <= 'Z') ||
+                             (b[i - 1] >= 'a' && b[i - 1] <= 'z')))
+        i--;
+    if (e == i || e - i > 4)
+        return false;
+    if (i > c->ctx_lo && ((b[i - 1] >= '0' && b[i - 1] <= '9') || b[i - 1] == '_'))
+        return false;
+    for (size_t k = 0; collar_ranks[k]; k++)
+        if (strlen(collar_ranks[k]) == e - i && memcmp(b + i, collar_ranks[k], e - i) == 0)
+            return true;
+    return false;
+}
+
+static bool v_staff(const sgi_cand *c, size_t *s, size_t *e)
+{
+    const char *b = c->buf;
+    /* a whole number, not a piece of a longer code, date or amount */
+    if (*s > c->lo && (b[*s - 1] == '.' || b[*s - 1] == '/' || b[*s - 1] == ':' ||
+                       b[*s - 1] == '-' || b[*s - 1] == '+' || b[*s - 1] == '\xA3'))
+        return false;
+    if (*e < c->hi && (b[*e] == '.' || b[*e] == '/' || b[*e] == ':' || b[*e] == '%') &&
+        *e + 1 < c->hi && b[*e + 1] >= '0' && b[*e + 1] <= '9')
+        return false;
+    if (c->header_kind == SGI_COL_STAFF_NUMBER)
+        return true;
+    if (rank_before(c, *s))
+        return true;
+    return context_on_line(c, *s, *e, staff_words, 32, 0);
+}
+
+/* ------------------------------------------------------------- vetting */
+
+static const char *const vetting_words[] = {"vetting", "vetted", "clearance", "cleared",
+                                            "security check", "nppv", NULL};
+
+static bool word_char(char ch)
+{
+    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
+}
+
+/* NPPV1, NPPV 2, NPPV level 3: a level by itself. */
+static bool v_nppv(const sgi_cand *c, size_t *s, size_t *e)
+{
+    const char *b = c->buf;
+    /* the pattern ends after the digit: find "NPPV" before it */
+    size_t i = *e;
+    size_t st = i > c->lo + 4 ? i - 4 : c->lo;
+    while (st > c->lo && i - st < 16 && !(st + 4 <= i && strncasecmp(b + st, "nppv", 4) == 0))
+        st--;
+    if (strncasecmp(b + st, "nppv", 4) != 0)
+        return false;
+    if (st > c->lo && word_char(b[st - 1]))
+        return false;
+    if (*e < c->hi && word_char(b[*e]))
+        return false;
+    *s = st;
+    return true;
+}
+
+/* SC, DV, eDV, CTC: only where vetting is the subject. */
+static bool v_short_vetting(const sgi_cand *c, size_t *s, size_t *e)
+{
+    const char *b = c->buf;
+    size_t st = *e;
+    while (st > c->lo && word_char(b[st - 1]) && *e - st < 4)
+        st--;
+    if (st > c->lo && word_char(b[st - 1]))
+        return false;
+    if (*e < c->hi && word_char(b[*e]))
+        return false;
+    size_t n = *e - st;
+    if (!((n == 2 && (memcmp(b + st, "SC", 2) == 0 || memcmp(b + st, "DV", 2) == 0)) ||
+          (n == 3 && (memcmp(b + st, "eDV", 3) == 0 || memcmp(b + st, "CTC", 3) == 0))))
+        return false;
+    *s = st;
+    if (c->header_kind == SGI_COL_VETTING)
+        return true;
+    return context_on_line(c, st, *e, vetting_words, 40, 24);
+}
+
+/* Spelt out: "Developed Vetting", "Counter Terrorist Check". */
+static bool v_long_vetting(const sgi_cand *c, size_t *s, size_t *e)
+{
+    static const char *const forms[] = {"developed vetting", "enhanced developed vetting",
+                                        "counter terrorist check", "counter-terrorist check",
+                                        "security check", NULL};
+    const char *b = c->buf;
+    for (size_t k = 0; forms[k]; k++) {
+        size_t n = strlen(forms[k]);
+        if (*e >= c->lo + n && strncasecmp(b + *e - n, forms[k], n) == 0) {
+            size_t st = *e - n;
+            if (st > c->lo && word_char(b[st - 1]))
+                continue;
+            *s = st;
+            /* "security check" alone is too common: only about people */
+            if (k == 4)
+                return c->header_kind == SGI_COL_VETTING;
+            return true;
+        }
+    }
+    return false;
+}
+
+static const sgi_matcher matchers[] = {
+    {.rule = SGI_R_STAFF_NUMBER, .digits = 3, .digits_max = 8, .groups = 1,
+     .validate = v_staff},
+    {.rule = SGI_R_VETTING_LEVEL, .regex = "(?i)nppv[ -]?(?:level ?)?[1-3]",
+     .validate = v_nppv},
+    {.rule = SGI_R_VETTING_LEVEL, .regex = "\\b(?:SC|DV|eDV|CTC)\\b",
+     .validate = v_short_vetting},
+    {.rule = SGI_R_VETTING_LEVEL,
+     .regex = "(?i)(?:developed vetting|counter[ -]terrorist check|security check)",
+     .validate = v_long_vetting},
+};
+
+const sgi_matcher_set sgi_detector_police = {matchers, SGI_ARRAY_LEN(matchers)};
