@@ -155,6 +155,10 @@ typedef struct sg_finding {
     const char *const *column_kinds; /* classification of each column */
     /* hidden: why ("hidden sheet", "comment", "tracked deletion"...) */
     const char *hidden_reason;
+    /* personal data next to special-category data (health, ethnicity,
+     * religion, sex life, offences: UK GDPR articles 9 and 10): 1, and the
+     * severity is one level higher than the rule's */
+    int special_category;
 } sg_finding;
 
 typedef struct sg_file_result {

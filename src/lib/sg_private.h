@@ -106,6 +106,7 @@ char *sgi_mask_name(sgi_arena *ar, const char *s);
 /* Finding flags */
 #define SGI_F_HIDDEN 0x1u /* hidden from a normal reader of the document */
 #define SGI_F_META 0x2u   /* found in document metadata: reviewed, never blocked */
+#define SGI_F_SPECIAL 0x4u /* next to special-category data: severity raised */
 
 /* The verdict one finding asks for. */
 sg_verdict sgi_rule_verdict(int rule, unsigned flags);
@@ -603,6 +604,11 @@ sgi_colkind sgi_table_col_kind(const sgi_table_col *c);
  * Returns true if they do. */
 bool sgi_table_finish(sgi_table *t, struct sgi_ctx *ctx, sg_location *loc, unsigned flags,
                       const char *reason);
+/* Does the text hold words about special-category data (health,
+ * ethnicity, religion, sex life, offences: UK GDPR articles 9 and 10)? */
+bool sgi_special_words(const char *s, size_t n);
+/* Does the table have a column of special-category data? */
+bool sgi_table_special(const sgi_table *t);
 
 /* --------------------------------------------------------------- reports */
 typedef struct sgi_out {

@@ -23,7 +23,8 @@ SARIF_SCHEMA = os.path.join(os.path.dirname(MULTITOOL), "sarif-2.1.0.json")
 FILE_KEYS = {"type", "path", "format", "encoding", "size", "sha256", "verdict", "findings",
              "findings_listed", "error", "skipped"}
 FINDING_KEYS = {"type", "path", "rule", "severity", "hidden", "location", "match"}
-FINDING_OPTIONAL = {"value", "message", "rows", "columns", "column_kinds", "hidden_reason"}
+FINDING_OPTIONAL = {"value", "message", "rows", "columns", "column_kinds", "hidden_reason",
+                    "special_category"}
 LOCATION_KEYS = {"line", "col", "offset", "row", "column", "column_index", "column_letter",
                  "part", "sheet", "cell", "slide", "paragraph", "page", "box", "revision",
                  "text_layer"}

@@ -45,11 +45,40 @@ static void vetting_levels(void **s)
     assert_int_equal(count_rule(&c, "pii.vetting_level"), 2);
 }
 
+static void special_category(void **s)
+{
+    (void)s;
+    collected c;
+    /* a line about an offence: the phone number on it is raised */
+    scan_str("The victim was assaulted; her number is 07911 123456.\n"
+             "The parking permit holder's number is 07911 123457.\n",
+             "a.txt", &c);
+    int a = find_value(&c, "pii.uk_phone", "07911 123456");
+    int b = find_value(&c, "pii.uk_phone", "07911 123457");
+    assert_true(a >= 0 && b >= 0);
+    assert_true(c.special[a]);
+    assert_int_equal(c.severity[a], SG_SEV_HIGH); /* medium, raised */
+    assert_false(c.special[b]);
+    assert_int_equal(c.severity[b], SG_SEV_MEDIUM);
+    /* a table with an ethnicity column: every identifier in it */
+    scan_str("Surname,Email,Ethnicity\nSmith,a.smith@example.org,White British\n"
+             "Khan,b.khan@example.org,Asian British\n",
+             "a.csv", &c);
+    assert_int_equal(count_rule(&c, "pii.email"), 2);
+    for (size_t i = 0; i < c.n; i++)
+        if (strncmp(c.rule[i], "pii.", 4) == 0)
+            assert_true(c.special[i]);
+    scan_str("Surname,Email,Team\nSmith,a.smith@example.org,Roads\n", "a.csv", &c);
+    for (size_t i = 0; i < c.n; i++)
+        assert_false(c.special[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(staff_numbers),
         cmocka_unit_test(vetting_levels),
+        cmocka_unit_test(special_category),
     };
     return cmocka_run_group_tests(tests, unit_setup, unit_teardown);
 }

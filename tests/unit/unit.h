@@ -32,6 +32,8 @@ typedef struct collected {
     size_t ncolumns[MAXF];
     char kinds[MAXF][512]; /* column kinds joined by ',' */
     bool hidden[MAXF];
+    bool special[MAXF];
+    sg_severity severity[MAXF];
     sg_verdict verdict;
     sg_status status;
     char format[32];
@@ -68,6 +70,8 @@ static inline int unit_collect(void *opaque, const sg_file_result *r)
         c->rows[k] = f->rows;
         c->ncolumns[k] = f->ncolumns;
         c->hidden[k] = f->hidden;
+        c->special[k] = f->special_category != 0;
+        c->severity[k] = f->severity;
         for (size_t j = 0; j < f->ncolumns && f->column_kinds; j++) {
             if (j)
                 strncat(c->kinds[k], ",", sizeof(c->kinds[k]) - strlen(c->kinds[k]) - 1);

@@ -93,6 +93,11 @@ sg_finding *sgi_result_add(sgi_result *r, const sg_engine *eng, int rule, unsign
     f->rule = sgi_rules[rule].info.id;
     f->severity = sgi_rules[rule].info.severity;
     f->hidden = (flags & SGI_F_HIDDEN) != 0;
+    if ((flags & SGI_F_SPECIAL) && strncmp(f->rule, "pii.", 4) == 0) {
+        f->special_category = 1;
+        if (f->severity < SG_SEV_CRITICAL)
+            f->severity = (sg_severity)(f->severity + 1);
+    }
     f->hidden_reason = f->hidden ? reason : NULL;
     f->value = val;
     f->match = m;

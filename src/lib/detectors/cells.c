@@ -355,6 +355,7 @@ static sg_status flush(sgi_cells *c)
         return SG_E_NOMEM;
 
     c->cursor = 0;
+    bool special = table && sgi_table_special(&c->tab);
     const sg_engine *eng = ctx->eng;
     for (size_t i = 0; i < sc->hits.n; i++) {
         const sgi_hit *h = &sc->hits.v[i];
@@ -397,7 +398,11 @@ static sg_status flush(sgi_cells *c)
         } else if (c->mode == SGI_CELLS_TEXT) {
             loc.paragraph = (long long)it->row;
         }
-        sgi_emit(ctx, (int)h->rule, it->flags, it->reason, c->buf + h->start, h->end - h->start,
+        unsigned fl = it->flags;
+        if (pii && ((table && special && it->row > c->header_row) ||
+                    sgi_special_words(c->buf + it->start, it->end - it->start)))
+            fl |= SGI_F_SPECIAL;
+        sgi_emit(ctx, (int)h->rule, fl, it->reason, c->buf + h->start, h->end - h->start,
                  NULL, &loc);
     }
     c->len = 0;

@@ -16,6 +16,7 @@
  */
 #include "../sg_private.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const colkind_names[SGI_COL_COUNT] = {
@@ -470,4 +471,58 @@ bool sgi_table_finish(sgi_table *t, sgi_ctx *ctx, sg_location *loc, unsigned fla
                                       "people (%zu identifying column%s)",
                                   rows, t->ncols, ident, ident == 1 ? "" : "s");
     return true;
+}
+
+/* ------------------------------------------------------ special category */
+
+/* Words about what UK GDPR articles 9 and 10 protect (health, ethnicity,
+ * religion, sex life, biometrics; offences), sorted for bsearch. Personal
+ * data next to them is special-category data. */
+static const char *const special_words[] = {
+    "abuse", "accused", "arrest", "arrested", "assault", "atheist", "biometric", "bisexual",
+    "buddhist", "cancer", "catholic", "cautioned", "charged", "christian", "convicted",
+    "conviction", "convictions", "criminal", "custody", "defendant", "diagnosed", "diagnosis",
+    "disabilities", "disability", "disabled", "dna", "domestic", "ethnic", "ethnicity",
+    "fingerprint", "fingerprints", "gay", "genetic", "hindu", "hiv", "homosexual", "illness",
+    "imprisoned", "jewish", "lesbian", "medical", "medication", "mental", "muslim", "offence",
+    "offences", "offender", "offending", "offense", "orientation", "pregnancy", "pregnant",
+    "prison", "protestant", "psychiatric", "race", "racial", "rape", "religion", "religious",
+    "sentenced", "sexual", "sexuality", "sikh", "suspect", "suspects", "transgender", "victim",
+    "victims",
+};
+
+static int cmp_word(const void *a, const void *b)
+{
+    return strcmp((const char *)a, *(const char *const *)b);
+}
+
+bool sgi_special_words(const char *s, size_t n)
+{
+    char w[24];
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && !((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z')))
+            i++;
+        size_t a = i, k = 0;
+        while (i < n && ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z'))) {
+            if (k < sizeof(w) - 1)
+                w[k++] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+            i++;
+        }
+        if (i - a < 3 || i - a >= sizeof(w))
+            continue;
+        w[k] = '\0';
+        if (bsearch(w, special_words, SGI_ARRAY_LEN(special_words), sizeof(special_words[0]),
+                    cmp_word))
+            return true;
+    }
+    return false;
+}
+
+bool sgi_table_special(const sgi_table *t)
+{
+    for (size_t i = 0; i < t->ncols; i++)
+        if (t->cols[i].header_kind == SGI_COL_SPECIAL)
+            return true;
+    return false;
 }

@@ -557,6 +557,7 @@ static sg_status csv_block(csv_state *cs, size_t cut)
         return SG_E_NOMEM;
 
     cs->cursor = 0;
+    bool special = sgi_table_special(&cs->table);
     for (size_t i = 0; i < sc->hits.n; i++) {
         const sgi_hit *h = &sc->hits.v[i];
         const csv_field *f = field_at(cs, h->start);
@@ -571,7 +572,13 @@ static sg_status csv_block(csv_state *cs, size_t cut)
         loc.line = f->line;
         for (size_t k = f->start; k < h->start; k++)
             loc.line += b[k] == '\n';
-        sgi_emit(cs->ctx, (int)h->rule, 0, NULL, b + h->start, h->end - h->start, NULL, &loc);
+        /* a table with a column of special-category data, or a field
+         * about it ("victim of assault, Jane Smith") */
+        unsigned fl = 0;
+        if (strncmp(sgi_rules[h->rule].info.id, "pii.", 4) == 0 && f->row >= data_from &&
+            (special || sgi_special_words(b + f->start, f->end - f->start)))
+            fl = SGI_F_SPECIAL;
+        sgi_emit(cs->ctx, (int)h->rule, fl, NULL, b + h->start, h->end - h->start, NULL, &loc);
         if (f->row >= data_from)
             sgi_table_hit(&cs->table, f->col, (int)h->rule, f->row);
     }

@@ -31,6 +31,19 @@ typedef struct text_state {
     unsigned long long rule_lines[SGI_RULE_COUNT];
 } text_state;
 
+/* Is the hit's line about special-category data? */
+static bool special_line(const char *b, size_t lo, size_t hi, const sgi_hit *h)
+{
+    if (strncmp(sgi_rules[h->rule].info.id, "pii.", 4) != 0)
+        return false;
+    size_t a = h->start, z = h->end;
+    while (a > lo && b[a - 1] != '\n' && h->start - a < 1024)
+        a--;
+    while (z < hi && b[z] != '\n' && z - h->end < 1024)
+        z++;
+    return sgi_special_words(b + a, z - a);
+}
+
 static sg_status text_block(text_state *t, size_t lo, size_t hi)
 {
     sg_scanner *sc = t->ctx->sc;
@@ -48,7 +61,8 @@ static sg_status text_block(text_state *t, size_t lo, size_t hi)
         loc.line = t->pos.line;
         loc.col = t->pos.col;
         loc.offset = t->pos.src;
-        sgi_emit(t->ctx, (int)h->rule, 0, NULL, t->buf + h->start, h->end - h->start, NULL,
+        sgi_emit(t->ctx, (int)h->rule, special_line(t->buf, lo, hi, h) ? SGI_F_SPECIAL : 0, NULL,
+                 t->buf + h->start, h->end - h->start, NULL,
                  &loc);
         if (sgi_colkind_identifies(sgi_colkind_of_rule((int)h->rule)) &&
             t->pos.line != t->last_id_line) {

@@ -98,6 +98,8 @@ int sgi_report_jsonl_file(sg_report *rep, const sg_file_result *r)
             sgi_out_json_str(o, f->hidden_reason);
             sgi_out_puts(o, ",");
         }
+        if (f->special_category)
+            sgi_out_puts(o, "\"special_category\":true,");
         sgi_out_puts(o, "\"location\":");
         location(o, &f->location);
         sgi_out_puts(o, ",\"match\":");

@@ -224,6 +224,8 @@ static void result(sg_report *rep, const sg_file_result *r, const sg_finding *f)
         sgi_out_puts(o, ",\"text_layer\":");
         sgi_out_json_str(o, l->text_layer);
     }
+    if (f->special_category)
+        sgi_out_puts(o, ",\"special_category\":true");
     if (f->hidden) {
         sgi_out_puts(o, ",\"hidden_reason\":");
         sgi_out_json_str(o, f->hidden_reason);

@@ -165,6 +165,8 @@ static void finding_line(sg_report *rep, const sg_finding *f)
         sgi_out_safe(o, f->hidden_reason ? f->hidden_reason : "yes");
         sgi_out_puts(o, "]");
     }
+    if (f->special_category)
+        sgi_out_puts(o, " [special category]");
     if (ri && (rep->flags & SG_REPORT_VERBOSE))
         sgi_out_printf(o, "  (%s)", ri->name);
     sgi_out_puts(o, "\n");
