@@ -229,7 +229,13 @@ typedef enum sg_option {
     SG_OPT_MAX_DOC_MEMORY = 11,
     /* seconds one file may take in readers that can stop midway (PDF);
      * 120, 0 for no limit */
-    SG_OPT_TIMEOUT = 12
+    SG_OPT_TIMEOUT = 12,
+    /* aggregate tables: counts from 1 to this are small counts
+     * (dataset.small_counts); 4, 0 to switch it off */
+    SG_OPT_SMALL_COUNT = 13,
+    /* row-level tables: groups smaller than this on their quasi-identifiers
+     * single people out (dataset.reidentifiable); 5, 0 to switch it off */
+    SG_OPT_MIN_K = 14
 } sg_option;
 
 sg_status sg_engine_new(sg_engine **out, const sg_allocator *allocator);

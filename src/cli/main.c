@@ -58,6 +58,10 @@ static void usage(FILE *fp)
             "      --max-record N      longest line or CSV record kept whole, bytes\n"
             "                          (default 1048576)\n"
             "      --table-min-rows N  rows a table of people needs (default 10)\n"
+            "      --small-counts N    counts from 1 to N in an aggregate table are small\n"
+            "                          counts (default 4; 0: off)\n"
+            "      --min-k N           rows in groups smaller than N on their quasi-identifiers\n"
+            "                          are re-identifiable (default 5; 0: off)\n"
             "      --max-depth N       directory depth limit (default 256)\n"
             "      --no-hash           do not compute SHA-256 of each file\n"
             "\n"
@@ -236,7 +240,9 @@ enum {
     OPT_MAX_NESTING,
     OPT_MAX_PART,
     OPT_MAX_MEMORY,
-    OPT_TIMEOUT
+    OPT_TIMEOUT,
+    OPT_SMALL_COUNTS,
+    OPT_MIN_K
 };
 
 static int cmd_scan(int argc, char **argv)
@@ -266,6 +272,8 @@ static int cmd_scan(int argc, char **argv)
         {"max-part", required_argument, NULL, OPT_MAX_PART},
         {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"small-counts", required_argument, NULL, OPT_SMALL_COUNTS},
+        {"min-k", required_argument, NULL, OPT_MIN_K},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
 
@@ -276,7 +284,7 @@ static int cmd_scan(int argc, char **argv)
     unsigned long long threads = 0, max_findings = 100, max_record = 1u << 20, min_rows = 10,
                        max_depth = 256, max_inflated = 4ULL << 30, max_ratio = 1000,
                        max_members = 100000, max_nesting = 4, max_part = 256ULL << 20,
-                       max_memory = 1ULL << 30, timeout = 120;
+                       max_memory = 1ULL << 30, timeout = 120, small_counts = 4, min_k = 5;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:o:vqL0j:h", longopts, NULL)) != -1) {
@@ -378,6 +386,15 @@ static int cmd_scan(int argc, char **argv)
             if (!parse_count(optarg, 0, ~0ULL, &timeout))
                 return usage_error("--timeout takes seconds, not '%s'", optarg);
             break;
+        case OPT_SMALL_COUNTS:
+            if (!parse_count(optarg, 0, 1000, &small_counts))
+                return usage_error("--small-counts takes a number from 0 to 1000, not '%s'",
+                                   optarg);
+            break;
+        case OPT_MIN_K:
+            if (!parse_count(optarg, 0, 1000, &min_k))
+                return usage_error("--min-k takes a number from 0 to 1000, not '%s'", optarg);
+            break;
         case 'h':
             usage(stdout);
             return EXIT_CLEAN;
@@ -430,6 +447,10 @@ static int cmd_scan(int argc, char **argv)
         st = sg_engine_set(eng, SG_OPT_MAX_DOC_MEMORY, max_memory);
     if (st == SG_OK)
         st = sg_engine_set(eng, SG_OPT_TIMEOUT, timeout);
+    if (st == SG_OK)
+        st = sg_engine_set(eng, SG_OPT_SMALL_COUNT, small_counts);
+    if (st == SG_OK)
+        st = sg_engine_set(eng, SG_OPT_MIN_K, min_k);
     if (st == SG_OK)
         st = sg_engine_compile(eng);
     if (st != SG_OK) {

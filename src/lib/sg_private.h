@@ -223,6 +223,8 @@ struct sg_engine {
     unsigned long long opt_max_part;
     unsigned long long opt_max_doc_memory;
     unsigned long long opt_timeout;
+    unsigned long long opt_small_count;
+    unsigned long long opt_min_k;
     bool compiled;
     struct hs_database *db;       /* NULL if no matcher has a regex */
     const sgi_matcher **matchers; /* regex matchers, by Vectorscan id */
@@ -577,6 +579,11 @@ typedef struct sgi_table_col {
     size_t header_len;
     sgi_colkind header_kind;
     unsigned long long nonempty, namelike;
+    unsigned long long namelex;           /* cells that are names on the name lists */
+    unsigned long long ints, smalls, nums, years; /* whole numbers, of them 1..small, other
+                                                     numbers, years */
+    unsigned long long max_int, last_int;
+    bool not_sequence; /* its numbers are not 1, 2, 3... (a row index) */
     unsigned long long hits[SGI_RULE_COUNT];
     unsigned long long last_row[SGI_RULE_COUNT];
 } sgi_table_col;
@@ -588,6 +595,24 @@ typedef struct sgi_table {
     int *slot; /* open addressing: column index -> position in cols, or -1 */
     unsigned long long data_rows; /* non-blank rows below the header */
     bool nomem;
+    /* set by the reader after init: the engine's limits and name lists */
+    const struct sg_engine *eng;
+    /* small counts: the first cells holding 1..small */
+    struct {
+        unsigned long long row;
+        size_t col;
+        unsigned value;
+    } small[64];
+    size_t nsmall;
+    /* quasi-identifiers: each row's combination, counted */
+    unsigned long long qi_row;
+    uint64_t qi_hash;
+    bool qi_any;
+    uint64_t *combo_key; /* 0 empty */
+    uint32_t *combo_count;
+    unsigned long long *combo_row;
+    size_t ncombo, capcombo;
+    bool combo_full;
 } sgi_table;
 
 void sgi_table_init(sgi_table *t, const sgi_mem *mem);
@@ -597,7 +622,8 @@ sgi_table_col *sgi_table_col_at(sgi_table *t, size_t col);
 /* The column with sheet index col if it exists. */
 sgi_table_col *sgi_table_col_find(const sgi_table *t, size_t col);
 void sgi_table_set_header(sgi_table *t, size_t col, const char *header, size_t n);
-void sgi_table_cell(sgi_table *t, size_t col, const char *s, size_t n);
+/* A data cell of row (1-based, in the sheet or file). */
+void sgi_table_cell(sgi_table *t, unsigned long long row, size_t col, const char *s, size_t n);
 void sgi_table_hit(sgi_table *t, size_t col, int rule, unsigned long long row);
 sgi_colkind sgi_table_col_kind(const sgi_table_col *c);
 /* Add a dataset.personal_records finding if the rows describe people.

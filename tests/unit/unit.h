@@ -122,6 +122,15 @@ static inline size_t count_rule(const collected *c, const char *rule)
 }
 
 /* Index of the first finding of rule with value, or -1. */
+/* The first finding of rule, or -1. */
+static inline int find_rule(const collected *c, const char *rule)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->rule[i], rule) == 0)
+            return (int)i;
+    return -1;
+}
+
 static inline int find_value(const collected *c, const char *rule, const char *value)
 {
     for (size_t i = 0; i < c->n; i++)

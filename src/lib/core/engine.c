@@ -43,6 +43,8 @@ sg_status sg_engine_new(sg_engine **out, const sg_allocator *allocator)
     e->opt_max_part = 256ULL << 20;
     e->opt_max_doc_memory = 1ULL << 30;
     e->opt_timeout = 120;
+    e->opt_small_count = 4;
+    e->opt_min_k = 5;
     *out = e;
     return SG_OK;
 }
@@ -104,6 +106,16 @@ sg_status sg_engine_set(sg_engine *e, sg_option opt, unsigned long long v)
     case SG_OPT_TIMEOUT:
         e->opt_timeout = v;
         return SG_OK;
+    case SG_OPT_SMALL_COUNT:
+        if (v > 1000)
+            return SG_E_INVALID;
+        e->opt_small_count = v;
+        return SG_OK;
+    case SG_OPT_MIN_K:
+        if (v > 1000)
+            return SG_E_INVALID;
+        e->opt_min_k = v;
+        return SG_OK;
     }
     return SG_E_INVALID;
 }
@@ -137,6 +149,10 @@ unsigned long long sg_engine_get(const sg_engine *e, sg_option opt)
         return e->opt_max_doc_memory;
     case SG_OPT_TIMEOUT:
         return e->opt_timeout;
+    case SG_OPT_SMALL_COUNT:
+        return e->opt_small_count;
+    case SG_OPT_MIN_K:
+        return e->opt_min_k;
     }
     return 0;
 }

@@ -85,13 +85,14 @@ const sg_rule_info *sg_rule_find(const char *id)
 /*
  * The verdict rules, in one place. A whole table of people blocks a
  * release wherever it is; personal data hidden from the reader blocks it;
- * visible personal data, hidden content without personal data, and
- * metadata (even naming a person) ask for a review.
+ * visible personal data, hidden content without personal data, metadata
+ * (even naming a person), small counts and tables that may single people
+ * out ask for a review.
  */
 sg_verdict sgi_rule_verdict(int rule, unsigned flags)
 {
     const char *id = sgi_rules[rule].info.id;
-    if (strncmp(id, "dataset.", 8) == 0)
+    if (rule == SGI_R_DATASET_PERSONAL)
         return SG_VERDICT_BLOCK;
     if (strncmp(id, "pii.", 4) == 0)
         return (flags & SGI_F_HIDDEN) && !(flags & SGI_F_META) ? SG_VERDICT_BLOCK

@@ -51,6 +51,7 @@ void sgi_cells_init(sgi_cells *c, sgi_ctx *ctx)
     memset(c, 0, sizeof(*c));
     c->ctx = ctx;
     sgi_table_init(&c->tab, ctx->mem);
+    c->tab.eng = ctx->eng;
 }
 
 void sgi_cells_free(sgi_cells *c)
@@ -90,6 +91,7 @@ void sgi_cells_begin(sgi_cells *c, sgi_cells_mode mode, const char *part, const 
     c->max_col = 0;
     sgi_table_free(&c->tab);
     sgi_table_init(&c->tab, c->ctx->mem);
+    c->tab.eng = c->ctx->eng;
     if (c->col_cells) {
         memset(c->col_cells, 0, MAX_COLS * sizeof(*c->col_cells));
         memset(c->col_pii, 0, MAX_COLS * sizeof(*c->col_pii));
@@ -338,7 +340,7 @@ static sg_status flush(sgi_cells *c)
                 c->last_row_blank = false;
                 c->tab.data_rows++;
             }
-            sgi_table_cell(&c->tab, it->col, s, n);
+            sgi_table_cell(&c->tab, it->row, it->col, s, n);
             if (is_name_col(c, it->col) && (c->header_row || c->headers_given) &&
                 sgi_looks_like_name(s, n)) {
                 size_t a = it->start, e = it->end;

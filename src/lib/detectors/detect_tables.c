@@ -284,9 +284,14 @@ void sgi_table_free(sgi_table *t)
 {
     sgi_free(t->mem, t->cols);
     sgi_free(t->mem, t->slot);
+    sgi_free(t->mem, t->combo_key);
+    sgi_free(t->mem, t->combo_count);
+    sgi_free(t->mem, t->combo_row);
     const sgi_mem *mem = t->mem;
+    const struct sg_engine *eng = t->eng;
     memset(t, 0, sizeof(*t));
     t->mem = mem;
+    t->eng = eng;
 }
 
 static size_t hash_col(size_t col)
@@ -347,8 +352,141 @@ void sgi_table_set_header(sgi_table *t, size_t col, const char *header, size_t n
     c->header_kind = sgi_colkind_of_header(header, n);
 }
 
-void sgi_table_cell(sgi_table *t, size_t col, const char *s, size_t n)
+/* Quasi-identifiers: what, with others, can single a person out. */
+static bool quasi(sgi_colkind k)
 {
+    return k == SGI_COL_RANK || k == SGI_COL_UNIT || k == SGI_COL_GENDER || k == SGI_COL_AGE ||
+           k == SGI_COL_TITLE || k == SGI_COL_POSTCODE || k == SGI_COL_DOB;
+}
+
+#define MAX_COMBOS (1u << 20)
+
+/* Count the finished row's combination of quasi-identifiers. */
+static void combo_add(sgi_table *t)
+{
+    if (!t->qi_any || t->combo_full)
+        return;
+    t->qi_any = false;
+    uint64_t k = t->qi_hash ? t->qi_hash : 1;
+    if ((t->ncombo + 1) * 2 > t->capcombo) {
+        if (t->capcombo >= MAX_COMBOS) {
+            t->combo_full = true; /* too many to count: no finding */
+            return;
+        }
+        size_t nc = t->capcombo ? t->capcombo * 2 : 1024;
+        uint64_t *nk = sgi_calloc(t->mem, nc, sizeof(uint64_t));
+        uint32_t *nn = sgi_calloc(t->mem, nc, sizeof(uint32_t));
+        unsigned long long *nr = sgi_calloc(t->mem, nc, sizeof(unsigned long long));
+        if (!nk || !nn || !nr) {
+            sgi_free(t->mem, nk);
+            sgi_free(t->mem, nn);
+            sgi_free(t->mem, nr);
+            t->combo_full = true;
+            return;
+        }
+        for (size_t i = 0; i < t->capcombo; i++) {
+            if (!t->combo_key[i])
+                continue;
+            size_t j = (size_t)(t->combo_key[i] & (nc - 1));
+            while (nk[j])
+                j = (j + 1) & (nc - 1);
+            nk[j] = t->combo_key[i];
+            nn[j] = t->combo_count[i];
+            nr[j] = t->combo_row[i];
+        }
+        sgi_free(t->mem, t->combo_key);
+        sgi_free(t->mem, t->combo_count);
+        sgi_free(t->mem, t->combo_row);
+        t->combo_key = nk;
+        t->combo_count = nn;
+        t->combo_row = nr;
+        t->capcombo = nc;
+    }
+    size_t j = (size_t)(k & (t->capcombo - 1));
+    while (t->combo_key[j] && t->combo_key[j] != k)
+        j = (j + 1) & (t->capcombo - 1);
+    if (!t->combo_key[j]) {
+        t->combo_key[j] = k;
+        t->combo_row[j] = t->qi_row;
+        t->ncombo++;
+    }
+    if (t->combo_count[j] < UINT32_MAX)
+        t->combo_count[j]++;
+}
+
+/* A whole number of at most nine digits without leading zeros. */
+static bool whole_number(const char *s, size_t n, unsigned long *v)
+{
+    while (n && (*s == ' ' || *s == '\t')) {
+        s++;
+        n--;
+    }
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        n--;
+    if (n == 0 || n > 11 || (s[0] == '0' && n > 1))
+        return false;
+    unsigned long x = 0;
+    size_t digits = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] >= '0' && s[i] <= '9') {
+            x = x * 10 + (unsigned long)(s[i] - '0');
+            digits++;
+        } else if (s[i] == ',' && i > 0 && n - i == 4 * ((n - i) / 4)) {
+            continue; /* 1,234 */
+        } else {
+            return false;
+        }
+    }
+    if (digits > 9)
+        return false;
+    *v = x;
+    return true;
+}
+
+static bool other_number(const char *s, size_t n)
+{
+    size_t digits = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] >= '0' && s[i] <= '9')
+            digits++;
+        else if (!(s[i] == '.' || s[i] == '%' || s[i] == '-' || s[i] == ' ' || s[i] == ',' ||
+                   s[i] == '\xA3' || s[i] == '$'))
+            return false;
+    }
+    return digits > 0;
+}
+
+/* Is the cell a name on the lists: "Jane Smith", "Smith", "J Smith"? */
+static bool listed_name(const struct sgi_names *nm, const char *s, size_t n)
+{
+    if (!nm || n < 2 || n > 60)
+        return false;
+    size_t i = 0, words = 0, known = 0;
+    while (i < n) {
+        while (i < n && (s[i] == ' ' || s[i] == ',' || s[i] == '.'))
+            i++;
+        size_t a = i;
+        while (i < n && s[i] != ' ' && s[i] != ',' && s[i] != '.')
+            i++;
+        if (i == a)
+            break;
+        words++;
+        if (s[a] < 'A' || s[a] > 'Z')
+            return false; /* a name is capitalised */
+        int weak = 0;
+        if (i - a >= 2 && sgi_names_known(nm, s + a, i - a, NULL, NULL, &weak) && weak < 2)
+            known++;
+    }
+    return words >= 1 && words <= 4 && known * 2 >= words && known >= 1;
+}
+
+void sgi_table_cell(sgi_table *t, unsigned long long row, size_t col, const char *s, size_t n)
+{
+    if (row != t->qi_row) {
+        combo_add(t);
+        t->qi_row = row;
+        t->qi_hash = 0;
+    }
     sgi_table_col *c = sgi_table_col_at(t, col);
     if (!c)
         return;
@@ -361,6 +499,45 @@ void sgi_table_cell(sgi_table *t, size_t col, const char *s, size_t n)
     if (c->header_kind == SGI_COL_NAME || c->header_kind == SGI_COL_SURNAME ||
         c->header_kind == SGI_COL_FORENAME)
         c->namelike += sgi_looks_like_name(s, n);
+    unsigned long v;
+    unsigned small = t->eng ? (unsigned)t->eng->opt_small_count : 4;
+    if (whole_number(s, n, &v)) {
+        if (c->ints && v != c->last_int + 1)
+            c->not_sequence = true;
+        c->last_int = v;
+        if (v > c->max_int)
+            c->max_int = v;
+        c->ints++;
+        if (v >= 1900 && v <= 2100)
+            c->years++;
+        if (v >= 1 && v <= small) {
+            c->smalls++;
+            if (t->nsmall < SGI_ARRAY_LEN(t->small)) {
+                t->small[t->nsmall].row = row;
+                t->small[t->nsmall].col = col;
+                t->small[t->nsmall].value = (unsigned)v;
+                t->nsmall++;
+            }
+        }
+    } else if (other_number(s, n)) {
+        c->nums++;
+    } else if (c->header_kind == SGI_COL_OTHER && c->nonempty <= 4096 &&
+               listed_name(t->eng ? t->eng->names : NULL, s, n)) {
+        c->namelex++; /* judged on its first cells */
+    }
+    if (quasi(c->header_kind)) {
+        /* the row's combination: each column's value, lower case */
+        uint64_t h = 1469598103934665603ULL ^ (uint64_t)col * 0x9E3779B97F4A7C15ULL;
+        for (size_t i = 0; i < n; i++) {
+            unsigned char ch = (unsigned char)s[i];
+            if (ch == ' ' || ch == '\t' || ch == '\r')
+                continue;
+            h ^= ch >= 'A' && ch <= 'Z' ? ch + 32u : ch;
+            h *= 1099511628211ULL;
+        }
+        t->qi_hash ^= h;
+        t->qi_any = true;
+    }
 }
 
 void sgi_table_hit(sgi_table *t, size_t col, int rule, unsigned long long row)
@@ -378,6 +555,9 @@ sgi_colkind sgi_table_col_kind(const sgi_table_col *c)
 {
     if (c->header_kind != SGI_COL_OTHER)
         return c->header_kind;
+    /* most of its values are names on the lists: a name column */
+    if (c->namelex >= 5 && c->namelex * 2 >= SGI_MIN(c->nonempty, (unsigned long long)4096))
+        return SGI_COL_NAME;
     int best = -1;
     unsigned long long bh = 0;
     for (int r = 0; r < SGI_RULE_COUNT; r++) {
@@ -399,9 +579,142 @@ static bool col_identifies(const sgi_table_col *c, unsigned long long rows)
     sgi_colkind k = sgi_table_col_kind(c);
     if (!sgi_colkind_identifies(k) || c->nonempty == 0 || c->nonempty * 4 < rows)
         return false;
-    if (k == SGI_COL_NAME || k == SGI_COL_SURNAME || k == SGI_COL_FORENAME)
+    if ((k == SGI_COL_NAME || k == SGI_COL_SURNAME || k == SGI_COL_FORENAME) &&
+        c->header_kind != SGI_COL_OTHER)
         return c->namelike * 2 >= c->nonempty;
     return true;
+}
+
+static const char *col_name(sgi_arena *ar, const sgi_table_col *c)
+{
+    if (c->header)
+        return c->header;
+    char letter[16];
+    sgi_column_letter((long long)c->index + 1, letter);
+    return sgi_arena_strndup(ar, letter, strlen(letter));
+}
+
+/* A column of counts: whole numbers (not years, not amounts), under a
+ * header that names no personal data. */
+static bool count_col(const sgi_table_col *c)
+{
+    return c->header_kind == SGI_COL_OTHER && c->header && c->ints >= 2 && c->not_sequence &&
+           c->nums * 5 <= c->ints && c->years * 2 < c->ints && c->ints * 10 >= c->nonempty * 9;
+}
+
+/* An aggregate table (labels and counts) with small counts in it. */
+static void small_counts(sgi_table *t, sgi_ctx *ctx, sg_location *loc, unsigned flags,
+                         const char *reason)
+{
+    const sg_engine *eng = ctx->eng;
+    if (!eng->opt_small_count || t->nsmall == 0 || t->data_rows < 3)
+        return;
+    /* labels and counts under headers, and counts that are not all small:
+     * a table of statistics, not a list of tiny numbers */
+    size_t counts = 0, labels = 0;
+    unsigned long long smalls = 0, largest = 0;
+    for (size_t i = 0; i < t->ncols; i++) {
+        const sgi_table_col *c = &t->cols[i];
+        if (count_col(c)) {
+            counts++;
+            smalls += c->smalls;
+            largest = SGI_MAX(largest, c->max_int);
+        } else if (c->nonempty * 2 >= t->data_rows && (c->ints + c->nums) * 2 < c->nonempty) {
+            labels++;
+        }
+    }
+    if (!counts || !labels || !smalls || largest < 10)
+        return;
+    sgi_arena *ar = &ctx->res->arena;
+    char list[400] = "";
+    size_t shown = 0;
+    for (size_t i = 0; i < t->nsmall && strlen(list) < sizeof(list) - 40; i++) {
+        const sgi_table_col *c = sgi_table_col_find(t, t->small[i].col);
+        if (!c || !count_col(c))
+            continue;
+        char letter[16];
+        sgi_column_letter((long long)t->small[i].col + 1, letter);
+        size_t l = strlen(list);
+        snprintf(list + l, sizeof(list) - l, "%s%s%llu=%u", shown ? ", " : "", letter,
+                 t->small[i].row, t->small[i].value);
+        shown++;
+    }
+    char *desc = sgi_arena_printf(ar, "%llu cell%s with counts from 1 to %llu: %s%s", smalls,
+                                  smalls == 1 ? "" : "s", eng->opt_small_count, list,
+                                  smalls > shown ? ", ..." : "");
+    if (!desc)
+        return;
+    sg_finding *f = sgi_emit(ctx, SGI_R_DATASET_SMALL_COUNTS, flags, reason, desc, strlen(desc),
+                             desc, loc);
+    if (f) {
+        f->rows = (long long)t->data_rows;
+        f->message = sgi_arena_printf(ar, "an aggregate table with %llu small count%s (1 to "
+                                          "%llu), which can identify people",
+                                      smalls, smalls == 1 ? "" : "s", eng->opt_small_count);
+    }
+}
+
+/* A row-level table whose quasi-identifiers single people out. */
+static void reidentifiable(sgi_table *t, sgi_ctx *ctx, sg_location *loc, unsigned flags,
+                           const char *reason)
+{
+    const sg_engine *eng = ctx->eng;
+    if (!eng->opt_min_k || t->combo_full || t->ncombo == 0 ||
+        t->data_rows < eng->opt_table_min_rows)
+        return;
+    size_t nq = 0;
+    for (size_t i = 0; i < t->ncols; i++)
+        nq += quasi(t->cols[i].header_kind) && t->cols[i].nonempty * 2 >= t->data_rows;
+    if (nq < 2)
+        return;
+    uint32_t k = UINT32_MAX;
+    unsigned long long at_k = 0, example = 0;
+    for (size_t i = 0; i < t->capcombo; i++) {
+        if (!t->combo_key[i])
+            continue;
+        if (t->combo_count[i] < k) {
+            k = t->combo_count[i];
+            at_k = 0;
+            example = t->combo_row[i];
+        }
+        if (t->combo_count[i] == k)
+            at_k += t->combo_count[i];
+    }
+    if (k >= eng->opt_min_k)
+        return;
+    sgi_arena *ar = &ctx->res->arena;
+    const char **cols = sgi_arena_alloc(ar, nq * sizeof(char *));
+    const char **kinds = sgi_arena_alloc(ar, nq * sizeof(char *));
+    if (!cols || !kinds)
+        return;
+    char names[300] = "";
+    size_t q = 0;
+    for (size_t i = 0; i < t->ncols && q < nq; i++) {
+        const sgi_table_col *c = &t->cols[i];
+        if (!(quasi(c->header_kind) && c->nonempty * 2 >= t->data_rows))
+            continue;
+        cols[q] = col_name(ar, c);
+        kinds[q] = sgi_colkind_name(c->header_kind);
+        size_t l = strlen(names);
+        snprintf(names + l, sizeof(names) - l, "%s%s", q ? ", " : "", cols[q] ? cols[q] : "?");
+        q++;
+    }
+    char *desc = sgi_arena_printf(ar, "k = %u: %llu of %llu rows in groups of %u on %s (row "
+                                      "%llu, for one)",
+                                  k, at_k, t->data_rows, k, names, example);
+    if (!desc)
+        return;
+    sg_finding *f = sgi_emit(ctx, SGI_R_DATASET_REIDENTIFIABLE, flags, reason, desc,
+                             strlen(desc), desc, loc);
+    if (f) {
+        f->rows = (long long)t->data_rows;
+        f->ncolumns = q;
+        f->columns = cols;
+        f->column_kinds = kinds;
+        f->message = sgi_arena_printf(ar, "no names, but %s single people out: the smallest "
+                                          "group is %u (threshold %llu)",
+                                      names, k, eng->opt_min_k);
+    }
 }
 
 bool sgi_table_finish(sgi_table *t, sgi_ctx *ctx, sg_location *loc, unsigned flags,
@@ -410,8 +723,12 @@ bool sgi_table_finish(sgi_table *t, sgi_ctx *ctx, sg_location *loc, unsigned fla
     const sg_engine *eng = ctx->eng;
     sgi_result *res = ctx->res;
     unsigned long long rows = t->data_rows;
-    if (rows < eng->opt_table_min_rows || t->ncols < 2)
+    if (t->ncols < 2)
         return false;
+    if (rows < eng->opt_table_min_rows) {
+        small_counts(t, ctx, loc, flags, reason); /* aggregate tables are short */
+        return false;
+    }
     size_t ident = 0, attrs = 0;
     for (size_t i = 0; i < t->ncols; i++) {
         const sgi_table_col *c = &t->cols[i];
@@ -420,8 +737,12 @@ bool sgi_table_finish(sgi_table *t, sgi_ctx *ctx, sg_location *loc, unsigned fla
         else if (c->nonempty * 10 >= rows)
             attrs++;
     }
-    if (ident == 0 || ident + attrs < 2)
+    if (ident == 0 || ident + attrs < 2) {
+        combo_add(t);
+        small_counts(t, ctx, loc, flags, reason);
+        reidentifiable(t, ctx, loc, flags, reason);
         return false;
+    }
 
     /* the finding: rows, the header texts and what each column holds, in
      * the sheet's order (insertion sort: tables are narrow) */

@@ -542,7 +542,7 @@ static sg_status csv_block(csv_state *cs, size_t cut)
             cs->last_row_blank = false;
             cs->table.data_rows++;
         }
-        sgi_table_cell(&cs->table, f->col, b + f->start, n);
+        sgi_table_cell(&cs->table, f->row, f->col, b + f->start, n);
         if (is_name_col(cs, f->col) && sgi_looks_like_name(b + f->start, n)) {
             size_t s = f->start, e = f->end;
             while (s < e && (b[s] == ' ' || b[s] == '\t'))
@@ -602,6 +602,7 @@ static sg_status csv_scan(sgi_ctx *ctx, const sgi_peek *pk)
     cs.row = 1;
     cs.line = 1;
     sgi_table_init(&cs.table, mem);
+    cs.table.eng = ctx->eng;
     size_t max_record = (size_t)ctx->eng->opt_max_record;
     cs.cap = max_record + 3 * RAW_CHUNK + 64;
     cs.buf = sgi_malloc(mem, cs.cap);
