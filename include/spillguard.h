@@ -159,6 +159,10 @@ typedef struct sg_finding {
      * religion, sex life, offences: UK GDPR articles 9 and 10): 1, and the
      * severity is one level higher than the rule's */
     int special_category;
+    /* what identifies this finding across edits of the file (rule, path,
+     * part, sheet, column header, value; not its line or offset), in hex:
+     * for baselines (sg_engine_baseline_add) */
+    const char *fingerprint;
 } sg_finding;
 
 typedef struct sg_file_result {
@@ -177,6 +181,8 @@ typedef struct sg_file_result {
     /* findings per rule, listed or not, indexed like sg_rule_at() */
     size_t nrule_counts;
     const unsigned long long *rule_counts;
+    /* findings dropped by allowed values, patterns or the baseline */
+    unsigned long long suppressed;
 } sg_file_result;
 
 /* Results are handed to a callback; return 0 to go on, non-zero to stop. */
@@ -241,6 +247,27 @@ typedef enum sg_option {
 sg_status sg_engine_new(sg_engine **out, const sg_allocator *allocator);
 sg_status sg_engine_set(sg_engine *eng, sg_option opt, unsigned long long value);
 unsigned long long sg_engine_get(const sg_engine *eng, sg_option opt);
+/*
+ * Tuning and suppression, before sg_engine_compile (docs/CONFIG.md).
+ * Rule ids are those of sg_rule_at(); a rule switched off is not looked
+ * for and never counted. Allowed values (a switchboard number, a press
+ * office address) are compared without case and spaces; patterns are
+ * PCRE2 expressions matched against the whole value. rule_id NULL or "*":
+ * any rule. Suppressed findings are counted in sg_file_result.suppressed.
+ */
+sg_status sg_engine_rule_enable(sg_engine *eng, const char *rule_id, int enabled);
+sg_status sg_engine_rule_severity(sg_engine *eng, const char *rule_id, sg_severity severity);
+sg_status sg_engine_allow_value(sg_engine *eng, const char *rule_id, const char *value);
+sg_status sg_engine_allow_pattern(sg_engine *eng, const char *rule_id, const char *pattern);
+/* Suppress findings whose fingerprint (sg_finding.fingerprint, "fingerprint"
+ * in JSON Lines) is given: findings already reviewed. */
+sg_status sg_engine_baseline_add(sg_engine *eng, const char *fingerprint);
+/* Add every fingerprint of a JSON Lines report written by spillguard. */
+sg_status sg_engine_load_baseline(sg_engine *eng, const char *path);
+/* Read a YAML configuration file: allowed values and patterns, rules off
+ * or with another severity, thresholds. sg_engine_error() says what is
+ * wrong with it. */
+sg_status sg_engine_load_config(sg_engine *eng, const char *path);
 /* Compile the detectors. After this the engine must not be changed. */
 sg_status sg_engine_compile(sg_engine *eng);
 /* Detail of the last failure on this engine, or "". */

@@ -3,7 +3,8 @@
 #
 #   scripts/setup.sh          build and run: compiler, Vectorscan, OpenSSL,
 #                             libzip, expat, MuPDF (static, with the libraries
-#                             it links), libexif, libiptcdata, libheif
+#                             it links), libexif, libiptcdata, libheif,
+#                             libyaml, PCRE2
 #   scripts/setup.sh --test   also what the tests need: cmocka, Python's
 #                             jsonschema, and Microsoft's SARIF validator
 #                             (npm, into .deps/; used by tests/cli only)
@@ -28,7 +29,7 @@ pkgs="build-essential pkg-config libvectorscan-dev libssl-dev libzip-dev libexpa
 # MuPDF is static: what `pkg-config --static --libs mupdf` names must be there
 pkgs="$pkgs libmupdf-dev libfreetype-dev libharfbuzz-dev libjpeg-dev libpng-dev libopenjp2-7-dev"
 pkgs="$pkgs libjbig2dec0-dev libgumbo-dev libmujs-dev libbrotli-dev zlib1g-dev libexif-dev"
-pkgs="$pkgs libiptcdata0-dev libheif-dev"
+pkgs="$pkgs libiptcdata0-dev libheif-dev libyaml-dev libpcre2-dev"
 [ $want_test = 1 ] && pkgs="$pkgs libcmocka-dev python3 python3-jsonschema"
 [ $want_bench = 1 ] && pkgs="$pkgs ripgrep time python3 poppler-utils mupdf-tools python3-reportlab"
 

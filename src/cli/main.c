@@ -65,6 +65,13 @@ static void usage(FILE *fp)
             "      --max-depth N       directory depth limit (default 256)\n"
             "      --no-hash           do not compute SHA-256 of each file\n"
             "\n"
+            "Configuration (docs/CONFIG.md):\n"
+            "      --config FILE       read FILE (YAML); without it, ./.spillguard.yml is read\n"
+            "                          if there is one\n"
+            "      --no-config         read no configuration file\n"
+            "      --baseline FILE     suppress the findings of an earlier JSON Lines report\n"
+            "                          (may be given more than once)\n"
+            "\n"
             "Containers (office files are ZIP archives; every input is hostile):\n"
             "      --max-inflated N    bytes inflated from one file in all (default 4 GiB)\n"
             "      --max-ratio N       inflated/compressed size of a member (default 1000)\n"
@@ -242,7 +249,10 @@ enum {
     OPT_MAX_MEMORY,
     OPT_TIMEOUT,
     OPT_SMALL_COUNTS,
-    OPT_MIN_K
+    OPT_MIN_K,
+    OPT_CONFIG,
+    OPT_NO_CONFIG,
+    OPT_BASELINE
 };
 
 static int cmd_scan(int argc, char **argv)
@@ -274,11 +284,18 @@ static int cmd_scan(int argc, char **argv)
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"small-counts", required_argument, NULL, OPT_SMALL_COUNTS},
         {"min-k", required_argument, NULL, OPT_MIN_K},
+        {"config", required_argument, NULL, OPT_CONFIG},
+        {"no-config", no_argument, NULL, OPT_NO_CONFIG},
+        {"baseline", required_argument, NULL, OPT_BASELINE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
 
     int format = -1;
-    const char *output = NULL, *files_from = NULL, *color = "auto";
+    const char *output = NULL, *files_from = NULL, *color = "auto", *config = NULL;
+    const char *baselines[16];
+    size_t nbaselines = 0;
+    bool no_config = false, set_findings = false, set_min_rows = false, set_small = false,
+         set_min_k = false;
     bool reveal = false, verbose = false, quiet = false, follow = false, nul = false;
     bool fail_on_block = false, no_hash = false;
     unsigned long long threads = 0, max_findings = 100, max_record = 1u << 20, min_rows = 10,
@@ -341,6 +358,7 @@ static int cmd_scan(int argc, char **argv)
         case OPT_MAX_FINDINGS:
             if (!parse_count(optarg, 1, 10000000, &max_findings))
                 return usage_error("--max-findings takes a number from 1, not '%s'", optarg);
+            set_findings = true;
             break;
         case OPT_MAX_RECORD:
             if (!parse_count(optarg, 4096, 1ULL << 30, &max_record))
@@ -350,6 +368,7 @@ static int cmd_scan(int argc, char **argv)
         case OPT_TABLE_MIN_ROWS:
             if (!parse_count(optarg, 1, 1ULL << 40, &min_rows))
                 return usage_error("--table-min-rows takes a number from 1, not '%s'", optarg);
+            set_min_rows = true;
             break;
         case OPT_MAX_DEPTH:
             if (!parse_count(optarg, 1, 100000, &max_depth))
@@ -390,10 +409,23 @@ static int cmd_scan(int argc, char **argv)
             if (!parse_count(optarg, 0, 1000, &small_counts))
                 return usage_error("--small-counts takes a number from 0 to 1000, not '%s'",
                                    optarg);
+            set_small = true;
+            break;
+        case OPT_CONFIG:
+            config = optarg;
+            break;
+        case OPT_NO_CONFIG:
+            no_config = true;
+            break;
+        case OPT_BASELINE:
+            if (nbaselines == sizeof(baselines) / sizeof(baselines[0]))
+                return usage_error("%s", "at most 16 --baseline files");
+            baselines[nbaselines++] = optarg;
             break;
         case OPT_MIN_K:
             if (!parse_count(optarg, 0, 1000, &min_k))
                 return usage_error("--min-k takes a number from 0 to 1000, not '%s'", optarg);
+            set_min_k = true;
             break;
         case 'h':
             usage(stdout);
@@ -421,8 +453,38 @@ static int cmd_scan(int argc, char **argv)
                      (strcmp(color, "always") == 0 ||
                       (strcmp(color, "auto") == 0 && to_tty && !(no_color && *no_color)));
 
+    if (config && no_config)
+        return usage_error("%s", "--config and --no-config together");
     sg_engine *eng = NULL;
     sg_status st = sg_engine_new(&eng, NULL);
+    /* the configuration file first: options given on the command line win */
+    if (st == SG_OK && !config && !no_config && access(".spillguard.yml", F_OK) == 0)
+        config = ".spillguard.yml";
+    if (st == SG_OK && config) {
+        st = sg_engine_load_config(eng, config);
+        if (st == SG_OK) {
+            if (!set_findings)
+                max_findings = sg_engine_get(eng, SG_OPT_MAX_FINDINGS_PER_RULE);
+            if (!set_min_rows)
+                min_rows = sg_engine_get(eng, SG_OPT_TABLE_MIN_ROWS);
+            if (!set_small)
+                small_counts = sg_engine_get(eng, SG_OPT_SMALL_COUNT);
+            if (!set_min_k)
+                min_k = sg_engine_get(eng, SG_OPT_MIN_K);
+        } else {
+            fprintf(stderr, "%s: %s\n", prog, sg_engine_error(eng));
+            sg_engine_free(eng);
+            return EXIT_TROUBLE;
+        }
+    }
+    for (size_t i = 0; st == SG_OK && i < nbaselines; i++) {
+        st = sg_engine_load_baseline(eng, baselines[i]);
+        if (st != SG_OK) {
+            fprintf(stderr, "%s: --baseline: %s\n", prog, sg_engine_error(eng));
+            sg_engine_free(eng);
+            return EXIT_TROUBLE;
+        }
+    }
     if (st == SG_OK)
         st = sg_engine_set(eng, SG_OPT_MAX_FINDINGS_PER_RULE, max_findings);
     if (st == SG_OK)

@@ -207,9 +207,11 @@ typedef struct sgi_matcher_set {
 #undef SGI_DETECTOR
 
 struct sgi_names;
+typedef struct sgi_config sgi_config;
 
 struct sg_engine {
     sgi_mem mem;
+    sgi_config *config;      /* rules off, severities, allowed values, baseline */
     struct sgi_names *names; /* the name lists (names.c) */
     unsigned long long opt_max_findings;
     unsigned long long opt_max_record;
@@ -243,6 +245,16 @@ struct sg_engine {
     size_t win_max; /* the most digits any takes */
     char error[256];
 };
+
+/* Configuration (config.c), read by result.c for every finding. */
+void sgi_config_free(sg_engine *e);
+bool sgi_config_rule_off(const sg_engine *e, int rule);
+int sgi_config_severity(const sg_engine *e, int rule); /* -1: the rule's own */
+bool sgi_config_allowed(const sg_engine *e, int rule, const char *v, size_t n);
+bool sgi_config_has_baseline(const sg_engine *e);
+bool sgi_config_in_baseline(const sg_engine *e, uint64_t fp);
+uint64_t sgi_fingerprint(int rule, const char *path, const sg_location *loc, const char *value,
+                         size_t vlen);
 
 /* --------------------------------------------------------------- input */
 #define SGI_PEEK_MAX 65536

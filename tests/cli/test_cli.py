@@ -24,7 +24,7 @@ FILE_KEYS = {"type", "path", "format", "encoding", "size", "sha256", "verdict", 
              "findings_listed", "error", "skipped"}
 FINDING_KEYS = {"type", "path", "rule", "severity", "hidden", "location", "match"}
 FINDING_OPTIONAL = {"value", "message", "rows", "columns", "column_kinds", "hidden_reason",
-                    "special_category"}
+                    "special_category", "fingerprint"}
 LOCATION_KEYS = {"line", "col", "offset", "row", "column", "column_index", "column_letter",
                  "part", "sheet", "cell", "slide", "paragraph", "page", "box", "revision",
                  "text_layer"}
@@ -477,6 +477,74 @@ class Sarif(unittest.TestCase):
         self.assertEqual(len(notes), 1)
         self.assertIn("binary", notes[0]["message"]["text"])
         self.assertFalse(run0["invocations"][0]["executionSuccessful"])
+
+
+class Config(unittest.TestCase):
+    """Configuration (YAML) and baselines."""
+
+    TEXT = ("Call 020 7123 4567 or 07911 123456. Mail press.office@example.police.uk, "
+            "foi@x.example.police.uk, jane@example.org. IP 81.2.69.160, postcode SW1A 1AA.\n")
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="sg-cfg-")
+        write(os.path.join(self.tmp, "a.txt"), self.TEXT)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def scan(self, *args):
+        res = run(["scan", "-f", "jsonl"] + list(args) + ["a.txt"], cwd=self.tmp)
+        recs = records(res.stdout)
+        return res, recs[0], [r for r in recs if r["type"] == "finding"]
+
+    def test_allow_rules_thresholds(self):
+        write(os.path.join(self.tmp, ".spillguard.yml"), """version: 1
+allow:
+  values: ["press.office@example.police.uk"]
+  patterns: ['foi@.*\\.example\\.police\\.uk']
+  pii.uk_phone:
+    values: ["0207 123 4567"]
+rules:
+  pii.ip_address: off
+  pii.uk_postcode: info
+  pii.email: {severity: high}
+""")
+        res, f, fs = self.scan()  # ./.spillguard.yml is read by default
+        got = {(x["rule"], x["match"], x["severity"]) for x in fs}
+        self.assertEqual(got, {("pii.uk_phone", "07*** ****56", "medium"),
+                               ("pii.email", "j***@e******.org", "high"),
+                               ("pii.uk_postcode", "SW1A ***", "info")})
+        self.assertEqual(f["suppressed"], 3)  # two e-mails and a phone allowed
+        res, f, fs = self.scan("--no-config")
+        self.assertEqual(len(fs), 7)
+        self.assertNotIn("suppressed", f)
+
+    def test_bad_configuration_is_a_usage_error(self):
+        cases = {"rules:\n  pii.nope: off\n": "unknown rule 'pii.nope'",
+                 "allow: [1, 2\n": "bad.yml:",
+                 "thresholds:\n  min_k: -1\n": "min_k",
+                 "allow:\n  patterns: ['(']\n": "pattern",
+                 "colour: red\n": "unknown key 'colour'"}
+        for text, msg in cases.items():
+            write(os.path.join(self.tmp, "bad.yml"), text)
+            res, *_ = (run(["scan", "--config", "bad.yml", "a.txt"], cwd=self.tmp),)
+            self.assertEqual(res.returncode, 2, text)
+            self.assertIn(msg, res.stderr.decode(), text)
+            self.assertEqual(res.stdout, b"")
+
+    def test_baseline_survives_edits(self):
+        res, f, fs = self.scan("--no-config")
+        write(os.path.join(self.tmp, "base.jsonl"), res.stdout.decode())
+        self.assertTrue(all(len(x["fingerprint"]) == 16 for x in fs))
+        # the file edited above and between the findings: still suppressed
+        write(os.path.join(self.tmp, "a.txt"), "New first line.\n\n" + self.TEXT.replace(
+            ". Mail", ".\nMail") + "A new number: 07911 654321.\n")
+        res, f, fs = self.scan("--no-config", "--baseline", "base.jsonl")
+        self.assertEqual([x["match"] for x in fs], ["07*** ****21"])  # only the new one
+        self.assertEqual(f["suppressed"], 7)
+        res = run(["scan", "--baseline", "a.txt", "a.txt"], cwd=self.tmp)
+        self.assertEqual(res.returncode, 2)
+        self.assertIn("no fingerprints", res.stderr.decode())
 
 
 class Memory(unittest.TestCase):

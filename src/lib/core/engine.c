@@ -295,6 +295,7 @@ void sg_engine_free(sg_engine *e)
         hs_free_database(e->db);
     sgi_mem mem = e->mem;
     sgi_names_free(&mem, e->names);
+    sgi_config_free(e);
     sgi_free(&mem, e->matchers);
     sgi_free(&mem, e->words);
     sgi_free(&mem, e->fits);

@@ -63,6 +63,24 @@ sg_finding *sgi_result_add(sgi_result *r, const sg_engine *eng, int rule, unsign
                            const char *reason, const char *value, size_t vlen,
                            const char *masked, const sg_location *loc)
 {
+    /* configuration: a rule switched off, an allowed value, a finding
+     * reviewed before (in the baseline) */
+    uint64_t fp = 0;
+    if (eng->config) {
+        if (sgi_config_rule_off(eng, rule))
+            return NULL;
+        if (sgi_config_allowed(eng, rule, value, vlen)) {
+            r->pub.suppressed++;
+            return NULL;
+        }
+        if (sgi_config_has_baseline(eng)) {
+            fp = sgi_fingerprint(rule, r->pub.path, loc, value, vlen);
+            if (sgi_config_in_baseline(eng, fp)) {
+                r->pub.suppressed++;
+                return NULL;
+            }
+        }
+    }
     r->counts[rule]++;
     r->pub.findings_total++;
     /* a rule's verdict for visible findings is the same every time */
@@ -93,6 +111,12 @@ sg_finding *sgi_result_add(sgi_result *r, const sg_engine *eng, int rule, unsign
     f->rule = sgi_rules[rule].info.id;
     f->severity = sgi_rules[rule].info.severity;
     f->hidden = (flags & SGI_F_HIDDEN) != 0;
+    int sev = sgi_config_severity(eng, rule);
+    if (sev >= 0)
+        f->severity = (sg_severity)sev;
+    if (!fp)
+        fp = sgi_fingerprint(rule, r->pub.path, loc, value, vlen);
+    f->fingerprint = sgi_arena_printf(&r->arena, "%016llx", (unsigned long long)fp);
     if ((flags & SGI_F_SPECIAL) && strncmp(f->rule, "pii.", 4) == 0) {
         f->special_category = 1;
         if (f->severity < SG_SEV_CRITICAL)

@@ -83,6 +83,8 @@ int sgi_report_jsonl_file(sg_report *rep, const sg_file_result *r)
     sgi_out_json_str(o, r->error);
     sgi_out_puts(o, ",\"skipped\":");
     sgi_out_json_str(o, r->skip_reason);
+    if (r->suppressed)
+        sgi_out_printf(o, ",\"suppressed\":%llu", r->suppressed);
     sgi_out_puts(o, "}\n");
 
     for (size_t i = 0; i < r->nfindings; i++) {
@@ -104,6 +106,10 @@ int sgi_report_jsonl_file(sg_report *rep, const sg_file_result *r)
         location(o, &f->location);
         sgi_out_puts(o, ",\"match\":");
         sgi_out_json_str(o, f->match);
+        if (f->fingerprint) {
+            sgi_out_puts(o, ",\"fingerprint\":");
+            sgi_out_json_str(o, f->fingerprint);
+        }
         if ((rep->flags & SG_REPORT_REVEAL) && f->value) {
             sgi_out_puts(o, ",\"value\":");
             sgi_out_json_str(o, f->value);

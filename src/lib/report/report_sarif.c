@@ -183,8 +183,11 @@ static void result(sg_report *rep, const sg_file_result *r, const sg_finding *f)
         h = fnv(h, l->sheet, strlen(l->sheet));
     if (l->cell)
         h = fnv(h, l->cell, strlen(l->cell));
-    sgi_out_printf(o, ",\"partialFingerprints\":{\"spillguardLocation/v1\":\"%016llx\"}",
+    sgi_out_printf(o, ",\"partialFingerprints\":{\"spillguardLocation/v1\":\"%016llx\"",
                    (unsigned long long)h);
+    if (f->fingerprint)
+        sgi_out_printf(o, ",\"spillguardFinding/v1\":\"%s\"", f->fingerprint);
+    sgi_out_puts(o, "}");
     sgi_out_printf(o, ",\"properties\":{\"severity\":\"%s\",\"hidden\":%s,\"match\":",
                    sg_severity_name(f->severity), f->hidden ? "true" : "false");
     sgi_out_json_str(o, f->match);
