@@ -12,6 +12,9 @@ Outputs, compiled into the library (src/lib/detectors/names_data.S):
   first_names.tsv   name, births 1996-2024 (historic top-100 names get a
                     floor so that Doris and Brian count as common)
   surnames.tsv      name, frequency per 100,000 people (US Census 1990)
+  english_words.txt the lower-case words of the English word list: a
+                    capitalised word that is none of them and follows a
+                    first name is likely a surname ("Margie Kassulke")
   common_words.txt  names that are also English words, with how much
                     evidence they need beyond a capital letter: 2 for
                     words often capitalised for other reasons (months,
@@ -105,6 +108,10 @@ def main():
     with open(os.path.join(OUT, "surnames.tsv"), "w", encoding="utf-8") as f:
         for k, v in sorted(surnames.items(), key=lambda kv: (-kv[1], kv[0])):
             f.write("%s\t%d\n" % (k, v))
+    with open(os.path.join(OUT, "english_words.txt"), "w", encoding="utf-8") as f:
+        for w in sorted(english):
+            if w.isascii() and w.isalpha():
+                f.write(w + "\n")
     with open(os.path.join(OUT, "common_words.txt"), "w", encoding="utf-8") as f:
         for w in weak:
             f.write("%s\t%d\n" % (w, 2 if w in CURATED_WEAK else 1))

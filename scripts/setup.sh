@@ -31,13 +31,13 @@ pkgs="$pkgs libmupdf-dev libfreetype-dev libharfbuzz-dev libjpeg-dev libpng-dev 
 pkgs="$pkgs libjbig2dec0-dev libgumbo-dev libmujs-dev libbrotli-dev zlib1g-dev libexif-dev"
 pkgs="$pkgs libiptcdata0-dev libheif-dev libyaml-dev libpcre2-dev"
 [ $want_test = 1 ] && pkgs="$pkgs libcmocka-dev python3 python3-jsonschema"
-[ $want_bench = 1 ] && pkgs="$pkgs ripgrep time python3 poppler-utils mupdf-tools python3-reportlab"
+[ $want_bench = 1 ] && pkgs="$pkgs ripgrep time python3 poppler-utils mupdf-tools python3-reportlab python3-openpyxl"
 
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
-if [ $want_test = 1 ] && ! command -v npm >/dev/null 2>&1; then
+if { [ $want_test = 1 ] || [ $want_bench = 1 ]; } && ! command -v npm >/dev/null 2>&1; then
     missing="$missing npm"
 fi
 

@@ -539,6 +539,11 @@ void sgi_names_free(const sgi_mem *mem, struct sgi_names *t);
 bool sgi_names_known(const struct sgi_names *t, const char *s, size_t n, bool *first,
                      bool *last, int *weak);
 sg_status sgi_names_scan(sg_scanner *sc, const char *buf, size_t ctx_lo, size_t lo, size_t hi);
+/* Is s a word of the English word list (any case)? */
+bool sgi_names_is_word(const struct sgi_names *t, const char *s, size_t n);
+/* A cell of a name column that holds a name: shaped like one, and not a
+ * lone everyday word that is on no name list ("Testing", "Total"). */
+bool sgi_cell_is_name(const sg_engine *eng, const char *s, size_t n);
 
 /* Helpers for validators */
 bool sgi_context_has(const sgi_cand *c, size_t start, size_t end, const char *const *words,

@@ -86,6 +86,24 @@ static void words_that_are_not_names(void **s)
     assert_string_equal(names_in("John and Smith; John, Smith\nJohn\nSmith\n"), "");
     /* codes */
     assert_string_equal(names_in("Ref JOHN123 SMITH9\n"), "");
+    /* places that start with a place word, addresses, bare initials */
+    assert_string_equal(names_in("A trip to Lake Norman and Saint Lucia.\n"), "");
+    assert_string_equal(names_in("They live at 12 George Wood, Leeds.\n"), "");
+    assert_string_equal(names_in("Columns B Sum and B Min.\n"), "");
+}
+
+static void names_the_lists_lack(void **s)
+{
+    (void)s;
+    /* a capitalised word in no dictionary, after a first name, initials,
+     * or a rank in full */
+    assert_string_equal(names_in("Later Sarah Stiedemann phoned.\n"), "Sarah Stiedemann");
+    assert_string_equal(names_in("Signed Y. Cummerata.\n"), "Y. Cummerata");
+    assert_string_equal(names_in("Police Constable Earl Wuckert attended.\n"),
+                        "Constable Earl Wuckert");
+    assert_string_equal(names_in("GREENHOLT, Maudie\n"), "GREENHOLT, Maudie");
+    /* but not after a first name that is an everyday word */
+    assert_string_equal(names_in("May Stiedemann\n"), "");
 }
 
 static void in_cells(void **s)
@@ -96,6 +114,10 @@ static void in_cells(void **s)
     scan_str("Ref,Notes\n1,Statement taken by PC Smith\n2,Sarah,Connolly\n", "a.csv", &c);
     assert_int_equal(count_rule(&c, "pii.person_name"), 1);
     assert_true(find_value(&c, "pii.person_name", "PC Smith") >= 0);
+    /* a name column: names in it, not totals or lone words */
+    scan_str("Name,Count\nHall,3\nTesting,4\nGrand Total,7\n", "a.csv", &c);
+    assert_int_equal(count_rule(&c, "pii.person_name"), 1);
+    assert_true(find_value(&c, "pii.person_name", "Hall") >= 0);
 }
 
 int main(void)
@@ -104,6 +126,7 @@ int main(void)
         cmocka_unit_test(titles_and_ranks),       cmocka_unit_test(context_words),
         cmocka_unit_test(initials_and_surnames),  cmocka_unit_test(first_and_last),
         cmocka_unit_test(words_that_are_not_names), cmocka_unit_test(in_cells),
+        cmocka_unit_test(names_the_lists_lack),
     };
     return cmocka_run_group_tests(tests, unit_setup, unit_teardown);
 }

@@ -159,7 +159,8 @@ static bool is_name_col(const sgi_cells *c, uint32_t col)
     const sgi_table_col *tc = sgi_table_col_find(&c->tab, col);
     if (!tc)
         return false;
-    sgi_colkind k = tc->header_kind;
+    /* by its header, or by its values when its header says nothing */
+    sgi_colkind k = sgi_table_col_kind(tc);
     return k == SGI_COL_NAME || k == SGI_COL_SURNAME || k == SGI_COL_FORENAME;
 }
 
@@ -341,8 +342,16 @@ static sg_status flush(sgi_cells *c)
                 c->tab.data_rows++;
             }
             sgi_table_cell(&c->tab, it->row, it->col, s, n);
+        }
+        /* then names in name columns: known once the batch is counted */
+        for (size_t i = 0; i < c->n; i++) {
+            const sgi_cells_item *it = &c->items[i];
+            const char *s = c->buf + it->start;
+            size_t n = it->end - it->start;
+            if (it->row < from)
+                continue;
             if (is_name_col(c, it->col) && (c->header_row || c->headers_given) &&
-                sgi_looks_like_name(s, n)) {
+                sgi_cell_is_name(ctx->eng, s, n)) {
                 size_t a = it->start, e = it->end;
                 while (a < e && (c->buf[a] == ' ' || c->buf[a] == '\t'))
                     a++;

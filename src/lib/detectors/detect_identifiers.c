@@ -216,6 +216,10 @@ bool sgi_valid_card(const char *s, size_t n)
 
 static bool v_card(const sgi_cand *c, size_t *s, size_t *e)
 {
+    /* digits stuck to letters are part of a code (GB12BARC3995...) */
+    char before = *s > c->lo ? c->buf[*s - 1] : ' ';
+    if ((before >= 'A' && before <= 'Z') || (before >= 'a' && before <= 'z'))
+        return false;
     return sgi_valid_card(c->buf + *s, *e - *s);
 }
 

@@ -17,6 +17,11 @@
 #include <string.h>
 #include <strings.h>
 
+static bool word_char(char ch)
+{
+    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
+}
+
 /* Context words, on the value's own line only. */
 static bool context_on_line(const sgi_cand *c, size_t s, size_t e, const char *const *words,
                             size_t before, size_t after)
@@ -81,18 +86,29 @@ static bool v_staff(const sgi_cand *c, size_t *s, size_t *e)
         return true;
     if (rank_before(c, *s))
         return true;
-    return context_on_line(c, *s, *e, staff_words, 32, 0);
+    /* every staff-number phrase ends in the word no, number, id or card:
+     * look for those words first, cheaply, before the whole list */
+    size_t a = *s > c->ctx_lo + 32 ? *s - 32 : c->ctx_lo;
+    bool maybe = false;
+    for (size_t i = a; i < *s && !maybe;) {
+        while (i < *s && !word_char(b[i]))
+            i++;
+        size_t w = i;
+        while (i < *s && word_char(b[i]))
+            i++;
+        size_t n = i - w;
+        maybe = (n == 2 && strncasecmp(b + w, "no", 2) == 0) ||
+                (n == 2 && strncasecmp(b + w, "id", 2) == 0) ||
+                (n == 6 && strncasecmp(b + w, "number", 6) == 0) ||
+                (n == 4 && strncasecmp(b + w, "card", 4) == 0);
+    }
+    return maybe && context_on_line(c, *s, *e, staff_words, 32, 0);
 }
 
 /* ------------------------------------------------------------- vetting */
 
 static const char *const vetting_words[] = {"vetting", "vetted", "clearance", "cleared",
                                             "security check", "nppv", NULL};
-
-static bool word_char(char ch)
-{
-    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
-}
 
 /* NPPV1, NPPV 2, NPPV level 3: a level by itself. */
 static bool v_nppv(const sgi_cand *c, size_t *s, size_t *e)

@@ -208,7 +208,8 @@ typedef struct word {
     size_t n;
 } word;
 #define W(x) {x, sizeof(x) - 1}
-static const word non_names[] = {W("n/a"),     W("na"),      W("none"),     W("unknown"),
+static const word non_names[] = {
+    W("grand total"), W("subtotal"), W("sub total"), W("totals"),  W("n/a"),     W("na"),      W("none"),     W("unknown"),
                                  W("not known"), W("redacted"), W("withheld"), W("tbc"),
                                  W("tba"),     W("null"),    W("nil"),      W("various"),
                                  W("vacant"),  W("vacancy"), W("total"),    W("other")};
@@ -263,7 +264,7 @@ bool sgi_looks_like_name(const char *s, size_t n)
     }
     if (tokens == 0 || tokens > 5 || longest < 2 || !upper_seen)
         return false;
-    if (n <= 9)
+    if (n <= 12)
         for (size_t i = 0; i < SGI_ARRAY_LEN(non_names); i++)
             if (non_names[i].n == n && same_ci(s, non_names[i].s, n))
                 return false;
@@ -461,7 +462,7 @@ static bool listed_name(const struct sgi_names *nm, const char *s, size_t n)
 {
     if (!nm || n < 2 || n > 60)
         return false;
-    size_t i = 0, words = 0, known = 0;
+    size_t i = 0, words = 0, known = 0, plain = 0;
     while (i < n) {
         while (i < n && (s[i] == ' ' || s[i] == ',' || s[i] == '.'))
             i++;
@@ -474,10 +475,14 @@ static bool listed_name(const struct sgi_names *nm, const char *s, size_t n)
         if (s[a] < 'A' || s[a] > 'Z')
             return false; /* a name is capitalised */
         int weak = 0;
-        if (i - a >= 2 && sgi_names_known(nm, s + a, i - a, NULL, NULL, &weak) && weak < 2)
+        if (i - a >= 2 && sgi_names_known(nm, s + a, i - a, NULL, NULL, &weak) && weak < 2) {
             known++;
+            plain += weak == 0; /* a name that is no everyday word */
+        }
     }
-    return words >= 1 && words <= 4 && known * 2 >= words && known >= 1;
+    /* "Night", "Torch", "Early" are on the lists too: a name that is only a
+     * word needs a plain name beside it */
+    return words >= 1 && words <= 4 && known * 2 >= words && plain >= 1;
 }
 
 void sgi_table_cell(sgi_table *t, unsigned long long row, size_t col, const char *s, size_t n)
@@ -846,4 +851,25 @@ bool sgi_table_special(const sgi_table *t)
         if (t->cols[i].header_kind == SGI_COL_SPECIAL)
             return true;
     return false;
+}
+
+bool sgi_cell_is_name(const sg_engine *eng, const char *s, size_t n)
+{
+    if (!sgi_looks_like_name(s, n))
+        return false;
+    while (n && (*s == ' ' || *s == '\t')) {
+        s++;
+        n--;
+    }
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        n--;
+    /* a single word: a name on the lists, or no English word */
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == ' ' || s[i] == ',' || s[i] == '.')
+            return true;
+    if (!eng || !eng->names)
+        return true;
+    if (sgi_names_known(eng->names, s, n, NULL, NULL, NULL))
+        return true; /* under a name header even "Hall" and "Wood" are names */
+    return !sgi_names_is_word(eng->names, s, n);
 }

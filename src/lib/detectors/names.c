@@ -34,6 +34,7 @@
 extern const char sgi_names_first[], sgi_names_first_end[];
 extern const char sgi_names_last[], sgi_names_last_end[];
 extern const char sgi_names_common[], sgi_names_common_end[];
+extern const char sgi_names_words[], sgi_names_words_end[];
 
 #define F_FIRST 1u
 #define F_LAST 2u
@@ -61,6 +62,9 @@ struct sgi_names {
     name_entry fw[512];
     size_t nfw;
     uint16_t fslot[1024];
+    /* the English word list: offsets of its words, open addressing */
+    uint32_t *words;
+    size_t wmask;
     uint32_t fw_len[32]; /* bit n: a function word of n letters starts with this letter */
     uint32_t cx_len[32]; /* the same for context words (looked for in lower case) */
 };
@@ -127,6 +131,10 @@ static const char *const place_after[] = {
     "airport", "barracks", "prison", "court", "building", "buildings", "tower", "towers",
     "primary", "academy", "museum", "library", "theatre", "stadium", "bay", "island",
     "valley", "forest", "moor", "marsh", "brook", "beach", "harbour", "dock", "docks",
+    "glade", "brow", "ridge", "side", "end", "wynd", "heights", "meadow", "meadows", "vale",
+    "crest", "croft", "fold", "garth", "grange", "holt", "lea", "nook", "orchard", "paddock",
+    "point", "villas", "yard", "loke", "copse", "dell", "dene", "hollow", "circus", "hills",
+    "downs", "haven", "hurst", "park", "gate", "gardens", "lodge", "manor", "cottages",
     "ltd", "limited", "plc", "llp", "trust", "council", "police", "constabulary",
     "service", "services", "foundation", "group", "partnership", "associates", NULL};
 
@@ -252,6 +260,28 @@ sg_status sgi_names_build(const sgi_mem *mem, struct sgi_names **out)
         sgi_names_free(mem, t);
         return SG_E_NOMEM;
     }
+    /* the word list: each slot holds 1 + the offset of a word's first byte */
+    size_t nw = count_lines(sgi_names_words, sgi_names_words_end);
+    size_t wslots = 1;
+    while (wslots < nw * 2 + 2)
+        wslots <<= 1;
+    t->wmask = wslots - 1;
+    t->words = sgi_calloc(mem, wslots, sizeof(uint32_t));
+    if (!t->words) {
+        sgi_names_free(mem, t);
+        return SG_E_NOMEM;
+    }
+    for (const char *p = sgi_names_words; p < sgi_names_words_end;) {
+        const char *nl = memchr(p, '\n', (size_t)(sgi_names_words_end - p));
+        const char *e = nl ? nl : sgi_names_words_end;
+        if (e > p) {
+            size_t j = (size_t)hash_ci(p, (size_t)(e - p)) & t->wmask;
+            while (t->words[j])
+                j = (j + 1) & t->wmask;
+            t->words[j] = (uint32_t)(p - sgi_names_words) + 1;
+        }
+        p = e + 1;
+    }
     build_mem = mem; /* engines are compiled on one thread; used only here */
     each_line(sgi_names_first, sgi_names_first_end, add_first, t);
     each_line(sgi_names_last, sgi_names_last_end, add_last, t);
@@ -291,9 +321,32 @@ void sgi_names_free(const sgi_mem *mem, struct sgi_names *t)
 {
     if (!t)
         return;
+    sgi_free(mem, t->words);
     sgi_free(mem, t->v);
     sgi_free(mem, t->slot);
     sgi_free(mem, t);
+}
+
+/* Is s (any case) a word of the English word list? */
+static bool english_word(const struct sgi_names *t, const char *s, size_t n)
+{
+    if (!t->words || n == 0 || n > 40)
+        return false;
+    size_t j = (size_t)hash_ci(s, n) & t->wmask;
+    while (t->words[j]) {
+        const char *w = sgi_names_words + t->words[j] - 1;
+        const char *end = memchr(w, '\n', (size_t)(sgi_names_words_end - w));
+        size_t len = end ? (size_t)(end - w) : (size_t)(sgi_names_words_end - w);
+        if (len == n && eq_ci(w, s, n))
+            return true;
+        j = (j + 1) & t->wmask;
+    }
+    return false;
+}
+
+bool sgi_names_is_word(const struct sgi_names *t, const char *s, size_t n)
+{
+    return t && english_word(t, s, n);
 }
 
 bool sgi_names_known(const struct sgi_names *t, const char *s, size_t n, bool *first,
@@ -446,6 +499,22 @@ static const unsigned char cls[256] = {
 #undef U8
 };
 
+/* A capitalised word on no list and in no dictionary: a name the lists
+ * lack ("Kassulke"), when something else says a name is there. */
+static bool unknown_name(const walker *k, tok *t)
+{
+    size_t n = t->e - t->s;
+    return t->shape == SH_TITLE && !t->digits && !t->fw && n >= 3 &&
+           !has_name(k, t, F_FIRST | F_LAST) && !english_word(k->nm, k->b + t->s, n);
+}
+
+/* A word that is plainly part of a name: on the lists and no everyday
+ * word, or no word at all. */
+static bool strong_name(const walker *k, tok *t)
+{
+    return (has_name(k, t, F_FIRST | F_LAST) && weak(k, t) == 0) || unknown_name(k, t);
+}
+
 /* The next word from pos that can take part in a name (a capitalised
  * word, an initial, a context word), or false at the end. A lower-case
  * word in between only breaks the previous word's link to the next. */
@@ -555,6 +624,25 @@ static bool place_word_after(const walker *k, size_t i)
     return i < k->n && has_fw(&k->w[i], F_PLACE);
 }
 
+/* "12 George Wood", "Flat 3 Monte Square": a number right before. */
+static bool house_number_before(const walker *k, const tok *t)
+{
+    size_t i = t->s;
+    while (i > k->lo && (k->b[i - 1] == ' ' || k->b[i - 1] == ','))
+        i--;
+    return i < t->s && i > k->lo && k->b[i - 1] >= '0' && k->b[i - 1] <= '9';
+}
+
+/* "Spencer Park", "Kris Green": a place unless the last word is a very
+ * common surname after a plain first name ("John Hall"). */
+static bool place_name(const walker *k, tok *f, tok *l)
+{
+    if (!has_fw(l, F_PLACE))
+        return false;
+    const name_entry *e = ent(k, l);
+    return !(e && e->per100k >= 50 && weak(k, f) == 0);
+}
+
 /* Does a first + last pair hold up? */
 static bool pair_ok(walker *k, tok *f, tok *l)
 {
@@ -607,6 +695,7 @@ static size_t match(walker *k, size_t *s, size_t *e)
             i++;
         }
         size_t a = i, last = 0;
+        bool strong = false;
         while (i < n && i < a + 3 && w[i - 1].joined) {
             if (w[i].shape == SH_INITIAL && w[i].joined) {
                 i++;
@@ -614,13 +703,14 @@ static size_t match(walker *k, size_t *s, size_t *e)
             }
             if (!name_word(k, &w[i]))
                 break;
-            if (long_form && !(has_name(k, &w[i], F_FIRST | F_LAST) && weak(k, &w[i]) == 0))
-                break;
+            strong |= strong_name(k, &w[i]);
             last = ++i;
             if (!w[i - 1].joined)
                 break;
         }
-        if (last > a) {
+        /* after a rank in full, a plain name, not words ("Inspector
+         * General", "Police Staff") */
+        if (last > a && (!long_form || strong)) {
             *s = w[0].s;
             *e = w[last - 1].e;
             return last;
@@ -632,8 +722,11 @@ static size_t match(walker *k, size_t *s, size_t *e)
         tok *sn = &w[in];
         bool bare = in == 1 && !w[0].dot &&
                     (b[w[0].s] == 'A' || b[w[0].s] == 'I'); /* "A Smith", "I Hall" */
-        if (!bare && surname(k, sn) && (weak(k, sn) < 2 || w[in - 1].dot) &&
-            !(sn->joined && place_word_after(k, in + 1))) {
+        /* a bare initial ("B Sum") takes a surname that is no word */
+        bool known = surname(k, sn) &&
+                     (in == 1 && !w[0].dot ? weak(k, sn) == 0 : weak(k, sn) < 2 || w[in - 1].dot);
+        bool unknown = (w[0].dot || in >= 2) && unknown_name(k, sn);
+        if (!bare && (known || unknown) && !(sn->joined && place_word_after(k, in + 1))) {
             *s = w[0].s;
             *e = sn->e;
             return in + 1;
@@ -641,7 +734,10 @@ static size_t match(walker *k, size_t *s, size_t *e)
     }
     /* SURNAME, First */
     if (w[0].comma && w[0].shape == SH_UPPER && w[1].shape == SH_TITLE && w[1].s - w[0].e <= 3 &&
-        surname(k, &w[0]) && first_name(k, &w[1]) && weak(k, &w[0]) < 2 && weak(k, &w[1]) < 2) {
+        first_name(k, &w[1]) && weak(k, &w[1]) < 2 &&
+        ((surname(k, &w[0]) && weak(k, &w[0]) < 2) ||
+         (w[0].e - w[0].s >= 3 && !has_name(k, &w[0], F_FIRST | F_LAST) && !w[0].fw &&
+          !english_word(k->nm, b + w[0].s, w[0].e - w[0].s)))) {
         *s = w[0].s;
         *e = w[1].e;
         return 2;
@@ -651,18 +747,34 @@ static size_t match(walker *k, size_t *s, size_t *e)
         first_name(k, &w[0])) {
         if (k->have_prev && has_fw(&k->prev, F_PREFIX) && k->prev.e + 3 >= w[0].s)
             return 0;
+        if (has_fw(&w[0], F_PREFIX))
+            return 0; /* "Lake Norman", "Saint Lucia" */
+        if (house_number_before(k, &w[0]))
+            return 0; /* "12 George Wood": an address */
         size_t i = 1;
         if (w[i].shape == SH_INITIAL && w[i].joined)
             i++;
         else if (i + 1 < n && w[i].joined && first_name(k, &w[i]) && weak(k, &w[i]) < 2 &&
                  surname(k, &w[i + 1]))
             i++; /* a middle name */
-        if (i < n && w[i - 1].joined && w[0].shape == w[i].shape && surname(k, &w[i]) &&
-            pair_ok(k, &w[0], &w[i]) && !(w[i].joined && place_word_after(k, i + 1))) {
+        if (i < n && w[i - 1].joined && w[0].shape == w[i].shape &&
+            !(w[i].joined && place_word_after(k, i + 1)) &&
+            ((surname(k, &w[i]) && pair_ok(k, &w[0], &w[i]) && !place_name(k, &w[0], &w[i])) ||
+             (weak(k, &w[0]) == 0 && unknown_name(k, &w[i])))) {
             *s = w[0].s;
             *e = w[i].e;
             return i + 1;
         }
+    }
+    /* a first name the lists lack before a surname that is only a name */
+    if (w[0].joined && !w[0].dot && unknown_name(k, &w[0]) && w[1].shape == SH_TITLE &&
+        !house_number_before(k, &w[0]) && !has_fw(&w[1], F_PLACE) &&
+        surname(k, &w[1]) && weak(k, &w[1]) == 0 && ent(k, &w[1]) &&
+        ent(k, &w[1])->per100k >= 10 && !(w[1].joined && place_word_after(k, 2)) &&
+        !(k->have_prev && has_fw(&k->prev, F_PREFIX) && k->prev.e + 3 >= w[0].s)) {
+        *s = w[0].s;
+        *e = w[1].e;
+        return 2;
     }
     return 0;
 }

@@ -12,6 +12,8 @@
     .global sgi_names_last_end
     .global sgi_names_common
     .global sgi_names_common_end
+    .global sgi_names_words
+    .global sgi_names_words_end
 sgi_names_first:
     .incbin "data/names/first_names.tsv"
 sgi_names_first_end:
@@ -23,5 +25,9 @@ sgi_names_last_end:
 sgi_names_common:
     .incbin "data/names/common_words.txt"
 sgi_names_common_end:
+    .byte 0
+sgi_names_words:
+    .incbin "data/names/english_words.txt"
+sgi_names_words_end:
     .byte 0
     .section .note.GNU-stack,"",@progbits

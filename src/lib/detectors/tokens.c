@@ -273,12 +273,9 @@ sg_status sgi_tokens(sg_scanner *sc, const char *b, size_t ctx_lo, size_t lo, si
             rs = p - 1;
         sgi_run r;
         read_run(b, rs, c->hi, &r);
-        if (rs >= t.last_end) {
-            try_windows(&t, &r);
-            for (size_t k = 0; k < eng->nruns && !t.nomem; k++)
-                eng->runs[k]->run(&t, eng->runs[k], &r);
-        }
-        /* letters leading into the digits, attached or one space before */
+        /* letters leading into the digits, attached or one space before:
+         * first, as a word (AB123456C) starts before its digits and holds
+         * them, and a hit ends where later candidates may start */
         size_t k = letters_before(b, p, c->lo);
         if (k != SIZE_MAX && k >= t.last_end)
             try_words(&t, k, p - k, false);
@@ -286,6 +283,11 @@ sg_status sgi_tokens(sg_scanner *sc, const char *b, size_t ctx_lo, size_t lo, si
             k = letters_before(b, p - 1, c->lo);
             if (k != SIZE_MAX && k >= t.last_end)
                 try_words(&t, k, p - 1 - k, true);
+        }
+        if (rs >= t.last_end) {
+            try_windows(&t, &r);
+            for (size_t j = 0; j < eng->nruns && !t.nomem; j++)
+                eng->runs[j]->run(&t, eng->runs[j], &r);
         }
         if (t.nomem)
             return SG_E_NOMEM;

@@ -509,7 +509,8 @@ static bool is_name_col(const csv_state *cs, uint32_t col)
     const sgi_table_col *tc = header_col(cs, col);
     if (!tc)
         return false;
-    sgi_colkind k = tc->header_kind;
+    /* by its header, or by its values when its header says nothing */
+    sgi_colkind k = sgi_table_col_kind(tc);
     return k == SGI_COL_NAME || k == SGI_COL_SURNAME || k == SGI_COL_FORENAME;
 }
 
@@ -543,7 +544,14 @@ static sg_status csv_block(csv_state *cs, size_t cut)
             cs->table.data_rows++;
         }
         sgi_table_cell(&cs->table, f->row, f->col, b + f->start, n);
-        if (is_name_col(cs, f->col) && sgi_looks_like_name(b + f->start, n)) {
+    }
+    /* then names in name columns: known once the block is counted */
+    for (size_t i = 0; i < cs->nf; i++) {
+        const csv_field *f = &cs->f[i];
+        size_t n = f->end - f->start;
+        if (f->row < data_from)
+            continue;
+        if (is_name_col(cs, f->col) && sgi_cell_is_name(cs->ctx->eng, b + f->start, n)) {
             size_t s = f->start, e = f->end;
             while (s < e && (b[s] == ' ' || b[s] == '\t'))
                 s++;
