@@ -264,6 +264,22 @@ sg_status sg_engine_allow_pattern(sg_engine *eng, const char *rule_id, const cha
 sg_status sg_engine_baseline_add(sg_engine *eng, const char *fingerprint);
 /* Add every fingerprint of a JSON Lines report written by spillguard. */
 sg_status sg_engine_load_baseline(sg_engine *eng, const char *path);
+/* A rule of one's own: a pattern (Vectorscan syntax, PCRE-like), an
+ * optional check of its digits ("luhn", "mod11", "mod97" or NULL), words
+ * one of which must be within 48 bytes before or 24 after (NULL-terminated,
+ * or NULL for none), a severity. id starts with "custom." and is unique;
+ * up to 8 per engine. Its findings are personal data: hidden, they block. */
+typedef struct sg_custom_rule {
+    const char *id;
+    const char *name;
+    const char *pattern;
+    const char *check;
+    const char *const *context;
+    sg_severity severity;
+    int whole_words; /* 1: not inside a longer word or number */
+} sg_custom_rule;
+
+sg_status sg_engine_add_rule(sg_engine *eng, const sg_custom_rule *rule);
 /* Read a YAML configuration file: allowed values and patterns, rules off
  * or with another severity, thresholds. sg_engine_error() says what is
  * wrong with it. */

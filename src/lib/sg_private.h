@@ -126,6 +126,7 @@ typedef struct sgi_cand {
     const char *header; /* column header of the cell, or NULL */
     size_t header_len;
     int header_kind; /* the header's sgi_colkind (SGI_COL_OTHER = 0 if none) */
+    const struct sgi_matcher *matcher; /* set by sgi_offer for the validator */
 } sgi_cand;
 
 typedef struct sgi_hit {
@@ -186,6 +187,7 @@ typedef struct sgi_matcher {
     bool lead;
     void (*run)(sgi_tok *t, const struct sgi_matcher *m, const sgi_run *r);
     sgi_validate_fn validate;
+    const void *user; /* the validator's own data (custom rules) */
 } sgi_matcher;
 
 #define SGI_WINDOW_MAX_DIGITS 24
@@ -209,9 +211,25 @@ typedef struct sgi_matcher_set {
 struct sgi_names;
 typedef struct sgi_config sgi_config;
 
+/* A rule defined in the configuration (config.c, detect_custom.c). */
+#define SGI_MAX_CUSTOM 8
+typedef struct sgi_custom {
+    char id[64], name[96];
+    char *pattern;
+    char **context; /* NULL-terminated, lower case */
+    int validator;  /* SGI_CHECK_* */
+    int severity;
+    bool word;      /* whole words only */
+} sgi_custom;
+
+enum { SGI_CHECK_NONE, SGI_CHECK_LUHN, SGI_CHECK_MOD11, SGI_CHECK_MOD97 };
+
 struct sg_engine {
     sgi_mem mem;
     sgi_config *config;      /* rules off, severities, allowed values, baseline */
+    sgi_custom custom[SGI_MAX_CUSTOM];
+    sgi_matcher custom_m[SGI_MAX_CUSTOM];
+    size_t ncustom;
     struct sgi_names *names; /* the name lists (names.c) */
     unsigned long long opt_max_findings;
     unsigned long long opt_max_record;
@@ -245,6 +263,10 @@ struct sg_engine {
     size_t win_max; /* the most digits any takes */
     char error[256];
 };
+
+/* Custom rules (detect_custom.c): the validator of their matchers. */
+bool sgi_custom_validate(const sgi_cand *c, size_t *s, size_t *e);
+void sgi_custom_free(sg_engine *e);
 
 /* Configuration (config.c), read by result.c for every finding. */
 void sgi_config_free(sg_engine *e);

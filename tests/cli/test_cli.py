@@ -532,6 +532,39 @@ rules:
             self.assertIn(msg, res.stderr.decode(), text)
             self.assertEqual(res.stdout, b"")
 
+    def test_custom_rules(self):
+        write(os.path.join(self.tmp, "c.yml"), """custom:
+  - id: custom.crime_ref
+    name: Crime reference
+    pattern: 'CR/[0-9]{6}/[0-9]{2}'
+    context: [crime]
+    severity: high
+  - id: custom.member_no
+    pattern: '[0-9]{8}'
+    check: luhn
+""")
+        write(os.path.join(self.tmp, "a.txt"),
+              "Crime CR/123456/23 logged; CR/654321/22 in the index.\n"
+              "Member 79927398 and 79927391.\n\n\n\n\nIndex: CR/111111/11\n")
+        res, f, fs = self.scan("--config", "c.yml", "--reveal")
+        got = [(x["rule"], x["value"], x["severity"]) for x in fs]
+        self.assertEqual(got, [("custom.crime_ref", "CR/123456/23", "high"),
+                               ("custom.crime_ref", "CR/654321/22", "high"),
+                               ("custom.member_no", "79927398", "medium")])  # Luhn checked
+        self.assertEqual(f["verdict"], "review")
+        self.assertEqual(fs[0]["match"], "CR/******/23")
+        res = run(["scan", "-f", "sarif", "--config", "c.yml", "a.txt"], cwd=self.tmp)
+        doc = json.loads(res.stdout)
+        ids = [r["ruleId"] for r in doc["runs"][0]["results"]]
+        self.assertEqual(ids, ["custom.crime_ref", "custom.crime_ref", "custom.member_no"])
+        for bad, msg in (("custom:\n  - {id: crime, pattern: 'x'}\n", "custom.<name>"),
+                         ("custom:\n  - {id: custom.x, pattern: '('}\n", "pattern"),
+                         ("custom:\n  - {id: custom.x, pattern: 'x', check: crc}\n", "check")):
+            write(os.path.join(self.tmp, "c.yml"), bad)
+            res = run(["scan", "--config", "c.yml", "a.txt"], cwd=self.tmp)
+            self.assertEqual(res.returncode, 2, bad)
+            self.assertIn(msg, res.stderr.decode(), bad)
+
     def test_baseline_survives_edits(self):
         res, f, fs = self.scan("--no-config")
         write(os.path.join(self.tmp, "base.jsonl"), res.stdout.decode())

@@ -554,6 +554,76 @@ static void y_thresholds(yload *y, yaml_node_t *m)
     }
 }
 
+/* custom: - {id:, name:, pattern:, check:, context: [...], severity:, whole_words:} */
+static void y_custom(yload *y, yaml_node_t *seq)
+{
+    if (!seq || seq->type != YAML_SEQUENCE_NODE) {
+        yfail(y, seq, "%s", "custom: expected a list of rules");
+        return;
+    }
+    for (yaml_node_item_t *it = seq->data.sequence.items.start;
+         it < seq->data.sequence.items.top && y->st == SG_OK; it++) {
+        yaml_node_t *m = node(y, *it);
+        if (!m || m->type != YAML_MAPPING_NODE) {
+            yfail(y, m, "%s", "custom: each rule is a mapping (id:, pattern:, ...)");
+            return;
+        }
+        sg_custom_rule r;
+        memset(&r, 0, sizeof(r));
+        r.severity = SG_SEV_MEDIUM;
+        r.whole_words = 1;
+        const char *ctx[33];
+        size_t nctx = 0;
+        for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top;
+             p++) {
+            const char *k = scalar(node(y, p->key));
+            yaml_node_t *v = node(y, p->value);
+            const char *val = scalar(v);
+            bool b;
+            if (k && strcmp(k, "id") == 0 && val) {
+                r.id = val;
+            } else if (k && strcmp(k, "name") == 0 && val) {
+                r.name = val;
+            } else if (k && strcmp(k, "pattern") == 0 && val) {
+                r.pattern = val;
+            } else if (k && strcmp(k, "check") == 0 && val) {
+                r.check = val;
+            } else if (k && strcmp(k, "severity") == 0 && severity_of(val) >= 0) {
+                r.severity = (sg_severity)severity_of(val);
+            } else if (k && strcmp(k, "whole_words") == 0 && truth(val, &b)) {
+                r.whole_words = b;
+            } else if (k && strcmp(k, "context") == 0 && v && v->type == YAML_SEQUENCE_NODE) {
+                for (yaml_node_item_t *w = v->data.sequence.items.start;
+                     w < v->data.sequence.items.top; w++) {
+                    const char *word = scalar(node(y, *w));
+                    if (!word || nctx == 32) {
+                        yfail(y, node(y, *w), "%s", "custom: context is up to 32 words");
+                        return;
+                    }
+                    ctx[nctx++] = word;
+                }
+            } else {
+                yfail(y, node(y, p->key), "custom: '%s' is not id, name, pattern, check, "
+                      "context, severity or whole_words (or its value is wrong)",
+                      k ? k : "?");
+                return;
+            }
+        }
+        ctx[nctx] = NULL;
+        r.context = nctx ? ctx : NULL;
+        if (!r.id || !r.pattern) {
+            yfail(y, m, "%s", "custom: a rule needs an id: and a pattern:");
+            return;
+        }
+        if (sg_engine_add_rule(y->e, &r) != SG_OK) {
+            char why[256];
+            snprintf(why, sizeof(why), "%s", y->e->error);
+            yfail(y, m, "%s", why);
+            return;
+        }
+    }
+}
+
 sg_status sg_engine_load_config(sg_engine *e, const char *path)
 {
     if (!e || e->compiled || !path)
@@ -598,6 +668,8 @@ sg_status sg_engine_load_config(sg_engine *e, const char *path)
                 y_rules(&y, v);
             } else if (k && strcmp(k, "thresholds") == 0) {
                 y_thresholds(&y, v);
+            } else if (k && strcmp(k, "custom") == 0) {
+                y_custom(&y, v);
             } else {
                 yfail(&y, node(&y, p->key), "unknown key '%s'", k ? k : "?");
             }

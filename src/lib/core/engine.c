@@ -190,7 +190,7 @@ sg_status sg_engine_compile(sg_engine *e)
         return SG_E_INVALID;
     if (e->compiled)
         return SG_OK;
-    size_t n = 0;
+    size_t n = e->ncustom;
     for (size_t i = 0; i < SGI_ARRAY_LEN(detector_sets); i++)
         n += detector_sets[i]->count;
     const char **exprs = sgi_calloc(&e->mem, n, sizeof(*exprs));
@@ -223,6 +223,14 @@ sg_status sg_engine_compile(sg_engine *e)
                 e->runs[e->nruns++] = m;
             }
         }
+    }
+    /* rules from the configuration: Vectorscan patterns too */
+    for (size_t i = 0; i < e->ncustom; i++) {
+        const sgi_matcher *m = &e->custom_m[i];
+        exprs[e->nmatchers] = m->regex;
+        flags[e->nmatchers] = m->hs_flags;
+        ids[e->nmatchers] = (unsigned)e->nmatchers;
+        e->matchers[e->nmatchers++] = m;
     }
     /* window matchers, by each number of digits they take */
     size_t nwin = 0;
@@ -296,6 +304,7 @@ void sg_engine_free(sg_engine *e)
     sgi_mem mem = e->mem;
     sgi_names_free(&mem, e->names);
     sgi_config_free(e);
+    sgi_custom_free(e);
     sgi_free(&mem, e->matchers);
     sgi_free(&mem, e->words);
     sgi_free(&mem, e->fits);

@@ -114,6 +114,11 @@ sg_finding *sgi_result_add(sgi_result *r, const sg_engine *eng, int rule, unsign
     int sev = sgi_config_severity(eng, rule);
     if (sev >= 0)
         f->severity = (sg_severity)sev;
+    if (rule >= SGI_R_CUSTOM_0 && (size_t)(rule - SGI_R_CUSTOM_0) < eng->ncustom) {
+        const sgi_custom *c = &eng->custom[rule - SGI_R_CUSTOM_0];
+        f->rule = c->id; /* the engine outlives its results' reports */
+        f->severity = (sg_severity)c->severity;
+    }
     if (!fp)
         fp = sgi_fingerprint(rule, r->pub.path, loc, value, vlen);
     f->fingerprint = sgi_arena_printf(&r->arena, "%016llx", (unsigned long long)fp);

@@ -42,6 +42,7 @@ bool sgi_offer(sg_scanner *sc, const sgi_matcher *m, const sgi_cand *cand)
     if (c.from > c.to)
         return true;
     size_t s = c.from, e = c.to;
+    c.matcher = m;
     if (!m->validate(&c, &s, &e))
         return true;
     if (s < c.lo || e > c.hi || s >= e)
@@ -53,20 +54,22 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
                     void *opaque)
 {
     (void)flags;
-    (void)from; /* no start of match is asked for: it costs */
     match_ctx *mc = opaque;
     sg_scanner *sc = mc->sc;
+    const sgi_matcher *m = sc->eng->matchers[id];
+    /* the start of a match is asked for by custom rules only: it costs */
+    size_t start = m->hs_flags & HS_FLAG_SOM_LEFTMOST ? (size_t)from : (size_t)to;
     sgi_cand c = {
         .buf = mc->buf,
         .lo = mc->scan_lo,
         .hi = mc->hi,
         .ctx_lo = mc->ctx_lo,
-        .from = mc->lo + (size_t)to,
+        .from = mc->lo + start,
         .to = mc->lo + (size_t)to,
     };
     if (sc->locator)
         sc->locator(sc->locator_opaque, c.to ? c.to - 1 : 0, &c);
-    if (!sgi_offer(sc, sc->eng->matchers[id], &c)) {
+    if (!sgi_offer(sc, m, &c)) {
         mc->nomem = true;
         return 1; /* stop the scan */
     }

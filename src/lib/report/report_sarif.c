@@ -142,8 +142,9 @@ static void result(sg_report *rep, const sg_file_result *r, const sg_finding *f)
         sgi_out_puts(o, ",");
     sgi_out_puts(o, "{\"ruleId\":");
     sgi_out_json_str(o, f->rule);
-    sgi_out_printf(o, ",\"ruleIndex\":%zu,\"level\":\"%s\",\"message\":{\"text\":", index,
-                   level_of(f->severity));
+    if (ri) /* a custom rule has an id of its own, not in the catalogue */
+        sgi_out_printf(o, ",\"ruleIndex\":%zu", index);
+    sgi_out_printf(o, ",\"level\":\"%s\",\"message\":{\"text\":", level_of(f->severity));
     sgi_out sub = {0};
     if (f->message) {
         sgi_out_puts(&sub, f->message);
