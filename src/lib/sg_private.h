@@ -672,6 +672,9 @@ bool sgi_table_finish(sgi_table *t, struct sgi_ctx *ctx, sg_location *loc, unsig
 /* Does the text hold words about special-category data (health,
  * ethnicity, religion, sex life, offences: UK GDPR articles 9 and 10)? */
 bool sgi_special_words(const char *s, size_t n);
+/* Is the column one of people's names (by its header, or by its values
+ * when its header says nothing)? */
+bool sgi_table_col_names(const sgi_table_col *c);
 /* Does the table have a column of special-category data? */
 bool sgi_table_special(const sgi_table *t);
 

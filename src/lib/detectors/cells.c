@@ -159,9 +159,7 @@ static bool is_name_col(const sgi_cells *c, uint32_t col)
     const sgi_table_col *tc = sgi_table_col_find(&c->tab, col);
     if (!tc)
         return false;
-    /* by its header, or by its values when its header says nothing */
-    sgi_colkind k = sgi_table_col_kind(tc);
-    return k == SGI_COL_NAME || k == SGI_COL_SURNAME || k == SGI_COL_FORENAME;
+    return sgi_table_col_names(tc);
 }
 
 /* The header row: among the first rows, a row of two or more text cells

@@ -88,7 +88,8 @@ static bool v_staff(const sgi_cand *c, size_t *s, size_t *e)
         return true;
     /* every staff-number phrase ends in the word no, number, id or card:
      * look for those words first, cheaply, before the whole list */
-    size_t a = *s > c->ctx_lo + 32 ? *s - 32 : c->ctx_lo;
+    size_t lo = c->header ? c->lo : c->ctx_lo; /* in a table: its own cell */
+    size_t a = *s > lo + 32 ? *s - 32 : lo;
     bool maybe = false;
     for (size_t i = a; i < *s && !maybe;) {
         while (i < *s && !word_char(b[i]))

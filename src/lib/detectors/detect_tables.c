@@ -16,6 +16,7 @@
  */
 #include "../sg_private.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -822,22 +823,34 @@ static int cmp_word(const void *a, const void *b)
     return strcmp((const char *)a, *(const char *const *)b);
 }
 
+/* bit n of [c]: a special word of n letters starts with c ('a'..'z') */
+static uint32_t special_len[26];
+static pthread_once_t special_once = PTHREAD_ONCE_INIT;
+
+static void special_init(void)
+{
+    for (size_t i = 0; i < SGI_ARRAY_LEN(special_words); i++)
+        special_len[special_words[i][0] - 'a'] |= 1u << strlen(special_words[i]);
+}
+
 bool sgi_special_words(const char *s, size_t n)
 {
+    pthread_once(&special_once, special_init);
     char w[24];
     size_t i = 0;
     while (i < n) {
         while (i < n && !((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z')))
             i++;
-        size_t a = i, k = 0;
-        while (i < n && ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z'))) {
-            if (k < sizeof(w) - 1)
-                w[k++] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+        size_t a = i;
+        while (i < n && ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z')))
             i++;
-        }
-        if (i - a < 3 || i - a >= sizeof(w))
+        size_t len = i - a;
+        if (len < 3 || len >= sizeof(w) ||
+            !(special_len[(s[a] | 0x20) - 'a'] >> len & 1))
             continue;
-        w[k] = '\0';
+        for (size_t k = 0; k < len; k++)
+            w[k] = (char)(s[a + k] | 0x20);
+        w[len] = '\0';
         if (bsearch(w, special_words, SGI_ARRAY_LEN(special_words), sizeof(special_words[0]),
                     cmp_word))
             return true;
@@ -851,6 +864,15 @@ bool sgi_table_special(const sgi_table *t)
         if (t->cols[i].header_kind == SGI_COL_SPECIAL)
             return true;
     return false;
+}
+
+bool sgi_table_col_names(const sgi_table_col *c)
+{
+    sgi_colkind k = c->header_kind;
+    if (k == SGI_COL_NAME || k == SGI_COL_SURNAME || k == SGI_COL_FORENAME)
+        return true;
+    return k == SGI_COL_OTHER && c->namelex >= 5 &&
+           c->namelex * 2 >= SGI_MIN(c->nonempty, (unsigned long long)4096);
 }
 
 bool sgi_cell_is_name(const sg_engine *eng, const char *s, size_t n)

@@ -509,9 +509,7 @@ static bool is_name_col(const csv_state *cs, uint32_t col)
     const sgi_table_col *tc = header_col(cs, col);
     if (!tc)
         return false;
-    /* by its header, or by its values when its header says nothing */
-    sgi_colkind k = sgi_table_col_kind(tc);
-    return k == SGI_COL_NAME || k == SGI_COL_SURNAME || k == SGI_COL_FORENAME;
+    return sgi_table_col_names(tc);
 }
 
 static sg_status csv_block(csv_state *cs, size_t cut)
