@@ -41,12 +41,10 @@ static bool context_on_line(const sgi_cand *c, size_t s, size_t e, const char *c
 
 /* ------------------------------------------------------------ staff no. */
 
-static const char *const staff_words[] = {
-    "staff number", "staff no", "staff id", "service number", "service no", "warrant number",
-    "warrant no", "warrant card", "collar number", "collar no", "shoulder number",
-    "shoulder no", "pay number", "pay no", "payroll number", "payroll no", "employee number",
-    "employee no", "employee id", "personnel number", "personnel no", "badge number",
-    "officer number", "force number", "epaulette number", NULL};
+/* The first word of "staff number", "warrant no", "collar id"... */
+static const char *const staff_qualifiers[] = {
+    "staff",    "service",   "warrant", "collar",  "shoulder", "pay",       "payroll",
+    "employee", "personnel", "badge",   "officer", "force",    "epaulette", NULL};
 
 /* Ranks that are written before a collar number: "PC 4471", "PS1234". */
 static const char *const collar_ranks[] = {"PC", "PCSO", "DC", "PS", "DS", "WPC", "SC",
@@ -86,24 +84,42 @@ static bool v_staff(const sgi_cand *c, size_t *s, size_t *e)
         return true;
     if (rank_before(c, *s))
         return true;
-    /* every staff-number phrase ends in the word no, number, id or card:
-     * look for those words first, cheaply, before the whole list */
-    size_t lo = c->header ? c->lo : c->ctx_lo; /* in a table: its own cell */
-    size_t a = *s > lo + 32 ? *s - 32 : lo;
-    bool maybe = false;
-    for (size_t i = a; i < *s && !maybe;) {
-        while (i < *s && !word_char(b[i]))
+    /* every staff-number phrase is a qualifier and the word no, number, id
+     * or card ("warrant no.", "payroll number"): look at the words before
+     * the number on its line (in a table, in its cell) */
+    size_t lo = c->header ? c->lo : c->ctx_lo;
+    size_t a = *s > lo + 40 ? *s - 40 : lo;
+    size_t prev_s = 0, prev_n = 0; /* the word before the current one */
+    bool named = false;             /* a staff-number phrase on the line */
+    for (size_t i = a; i < *s;) {
+        if (b[i] == '\n') {
+            prev_n = 0;
+            named = false;
             i++;
+            continue;
+        }
+        if (!word_char(b[i])) {
+            i++;
+            continue;
+        }
         size_t w = i;
         while (i < *s && word_char(b[i]))
             i++;
         size_t n = i - w;
-        maybe = (n == 2 && strncasecmp(b + w, "no", 2) == 0) ||
-                (n == 2 && strncasecmp(b + w, "id", 2) == 0) ||
-                (n == 6 && strncasecmp(b + w, "number", 6) == 0) ||
-                (n == 4 && strncasecmp(b + w, "card", 4) == 0);
+        bool tail = (n == 2 && strncasecmp(b + w, "no", 2) == 0) ||
+                    (n == 2 && strncasecmp(b + w, "id", 2) == 0) ||
+                    (n == 6 && strncasecmp(b + w, "number", 6) == 0) ||
+                    (n == 4 && strncasecmp(b + w, "card", 4) == 0);
+        if (tail && prev_n) {
+            for (size_t k = 0; staff_qualifiers[k]; k++)
+                if (strlen(staff_qualifiers[k]) == prev_n &&
+                    strncasecmp(b + prev_s, staff_qualifiers[k], prev_n) == 0)
+                    named = true;
+        }
+        prev_s = w;
+        prev_n = n;
     }
-    return maybe && context_on_line(c, *s, *e, staff_words, 32, 0);
+    return named;
 }
 
 /* ------------------------------------------------------------- vetting */

@@ -29,6 +29,9 @@
 #include "../sg_private.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <strings.h>
 
 extern const char sgi_names_first[], sgi_names_first_end[];
@@ -375,6 +378,8 @@ typedef struct tok {
     bool comma;  /* a ',' right after (then spaces) */
     bool joined; /* only spaces (or a dot) between it and the next word */
     bool digits; /* touches a digit: part of a code */
+    bool after_context; /* right after a context word ("victim: Jane") */
+    size_t next_at;     /* where the next word starts, if joined */
     unsigned char fw;      /* title, context, place flags */
     const name_entry *fwe; /* its entry there */
     bool looked;           /* ne looked up (names: only when a pattern asks) */
@@ -515,23 +520,68 @@ static bool strong_name(const walker *k, tok *t)
     return (has_name(k, t, F_FIRST | F_LAST) && weak(k, t) == 0) || unknown_name(k, t);
 }
 
-/* The next word from pos that can take part in a name (a capitalised
- * word, an initial, a context word), or false at the end. A lower-case
- * word in between only breaks the previous word's link to the next. */
+/* The next upper-case ASCII letter from i (SSE2: sixteen bytes a step). */
+static size_t next_upper(const unsigned char *b, size_t i, size_t hi)
+{
+#ifdef __SSE2__
+    /* x in 'A'..'Z' iff x + (0x80 - 'A'), signed, is below 0x80 + 26 */
+    const __m128i off = _mm_set1_epi8((char)(0x80 - 'A'));
+    const __m128i lim = _mm_set1_epi8((char)(0x80 + 26));
+    while (i + 16 <= hi) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+        int mask = _mm_movemask_epi8(_mm_cmplt_epi8(_mm_add_epi8(v, off), lim));
+        if (mask)
+            return i + (size_t)__builtin_ctz((unsigned)mask);
+        i += 16;
+    }
+#endif
+    while (i < hi && !(b[i] >= 'A' && b[i] <= 'Z'))
+        i++;
+    return i;
+}
+
+/* The word that ends before s (after at most four spaces or : - , .), if
+ * it is a context word ("victim", "witness"). */
+static bool context_before(const walker *k, size_t s)
+{
+    const char *b = k->b;
+    size_t i = s, gap = 0;
+    while (i > k->lo && gap < 4 &&
+           (b[i - 1] == ' ' || b[i - 1] == ':' || b[i - 1] == '-' || b[i - 1] == ',' ||
+            b[i - 1] == '.'))
+        i--, gap++;
+    size_t e = i;
+    while (i > k->lo && cls[(unsigned char)b[i - 1]] == 1 && e - i < 16)
+        i--;
+    size_t n = e - i;
+    if (n < 3 || e == s || (i > k->lo && cls[(unsigned char)b[i - 1]] == 1))
+        return false;
+    const name_entry *f = (k->nm->cx_len[low((unsigned char)b[i]) & 31] >> n & 1)
+                              ? fw_lookup(k->nm, b + i, n)
+                              : NULL;
+    return f && (f->flags & F_CONTEXT);
+}
+
+/* The next word from pos that can take part in a name: a word that starts
+ * with a capital letter (an initial included). Lower-case words in between
+ * only break the link between the capitalised words around them. */
 static bool next_word(walker *k, tok *t)
 {
     const unsigned char *b = (const unsigned char *)k->b;
     size_t i = k->pos, hi = k->hi;
     for (;;) {
-        while (i < hi && cls[b[i]] != 1)
-            i++;
+        i = next_upper(b, i, hi);
         if (i >= hi) {
             k->pos = i;
             return false;
         }
+        if (i > k->lo && cls[b[i - 1]] == 1) { /* inside a word: McDonald, iPhone */
+            while (i < hi && (cls[b[i]] == 1 || (cls[b[i]] == 2 && i + 1 < hi &&
+                                                 cls[b[i + 1]] == 1)))
+                i++;
+            continue;
+        }
         size_t s = i;
-        unsigned char c0 = b[s];
-        bool cap = c0 >= 'A' && c0 <= 'Z';
         bool lower_after_first = false;
         i++;
         for (;;) {
@@ -546,32 +596,22 @@ static bool next_word(walker *k, tok *t)
             break;
         }
         size_t n = i - s;
-        const name_entry *fwe = NULL;
-        const uint32_t *mask = cap ? k->nm->fw_len : k->nm->cx_len;
-        if (n >= 2 && n <= 16 && (mask[low(c0) & 31] >> n & 1))
-            fwe = fw_lookup(k->nm, k->b + s, n);
-        if (!cap && !(fwe && (fwe->flags & F_CONTEXT))) {
-            if (k->n)
-                k->w[k->n - 1].joined = false; /* "John and Smith" */
-            else
-                k->have_prev = false;
-            continue;
-        }
         memset(t, 0, sizeof(*t));
         t->s = s;
         t->e = i;
-        t->fwe = fwe;
-        t->fw = fwe ? fwe->flags : 0;
-        if (n == 1 && cap)
+        unsigned char c0 = b[s];
+        if (n >= 2 && n <= 16 && (k->nm->fw_len[low(c0) & 31] >> n & 1))
+            t->fwe = fw_lookup(k->nm, k->b + s, n);
+        t->fw = t->fwe ? t->fwe->flags : 0;
+        if (n == 1)
             t->shape = SH_INITIAL;
-        else if (cap && !lower_after_first)
+        else if (!lower_after_first)
             t->shape = SH_UPPER;
-        else if (cap)
-            t->shape = SH_TITLE;
         else
-            t->shape = SH_LOWER;
+            t->shape = SH_TITLE;
         t->digits = (s > k->lo && b[s - 1] >= '0' && b[s - 1] <= '9') ||
                     (i < hi && b[i] >= '0' && b[i] <= '9');
+        t->after_context = context_before(k, s);
         size_t j = i;
         if (j < hi && b[j] == '.') {
             t->dot = true;
@@ -584,6 +624,7 @@ static bool next_word(walker *k, tok *t)
         while (j < hi && b[j] == ' ')
             j++, sp++;
         t->joined = !t->comma && j < hi && cls[b[j]] == 1 && (sp >= 1 || t->dot) && sp <= 3;
+        t->next_at = j;
         k->pos = i;
         return true;
     }
@@ -595,8 +636,12 @@ static void fill(walker *k)
         memmove(k->buf, k->w, k->n * sizeof(tok));
         k->w = k->buf;
     }
-    while (k->n < 8 && next_word(k, &k->w[k->n]))
+    while (k->n < 8 && next_word(k, &k->w[k->n])) {
+        /* linked only to the very next word: "John and Smith" are not */
+        if (k->n && k->w[k->n - 1].next_at != k->w[k->n].s)
+            k->w[k->n - 1].joined = false;
         k->n++;
+    }
 }
 
 static void drop(walker *k, size_t m)
@@ -664,28 +709,21 @@ static size_t match(walker *k, size_t *s, size_t *e)
     const char *b = k->b;
     tok *w = k->w;
     size_t n = k->n;
+    if (n == 0)
+        return 0;
+    /* a context word before: "victim: Jane Doe", "witness - Mark Evans" */
+    if (w[0].after_context && capital(&w[0]) && !w[0].digits &&
+        has_name(k, &w[0], F_FIRST | F_LAST) && weak(k, &w[0]) < 2) {
+        size_t last = 1;
+        while (last < n && last < 3 && w[last - 1].joined &&
+               (surname(k, &w[last]) || first_name(k, &w[last]) || unknown_name(k, &w[last])))
+            last++;
+        *s = w[0].s;
+        *e = w[last - 1].e;
+        return last;
+    }
     if (n < 2)
         return 0;
-    if (w[0].shape == SH_LOWER) {
-        /* context word + name: "victim: Jane Doe", "witness - Mark Evans" */
-        if (!has_fw(&w[0], F_CONTEXT))
-            return 0;
-        size_t gap_lo = w[0].e, gap_hi = w[1].s;
-        bool close = gap_hi - gap_lo <= 4;
-        for (size_t g = gap_lo; g < gap_hi && close; g++)
-            close = b[g] == ' ' || b[g] == ':' || b[g] == '-' || b[g] == ',' || b[g] == '.';
-        if (close && capital(&w[1]) && has_name(k, &w[1], F_FIRST | F_LAST) &&
-            weak(k, &w[1]) < 2 && !w[1].digits) {
-            size_t last = 2;
-            while (last < n && last < 4 && w[last - 1].joined &&
-                   (surname(k, &w[last]) || first_name(k, &w[last])))
-                last++;
-            *s = w[1].s;
-            *e = w[last - 1].e;
-            return last;
-        }
-        return 0;
-    }
     /* title (+ more titles) + name words */
     if (title(k, &w[0]) && w[0].joined) {
         size_t i = 1;
