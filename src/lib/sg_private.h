@@ -788,6 +788,12 @@ sg_status sgi_cells_end(sgi_cells *c, bool remote);
 void sgi_cells_retag(sgi_cells *c, bool (*pred)(void *opaque, const sg_finding *f), void *opaque,
                      unsigned flags, const char *reason);
 
+/* XLSX cell formats (read_xlsx.c), shared with the cleaner. */
+typedef struct sgi_xlsx_style {
+    bool date, invisible;
+} sgi_xlsx_style;
+sgi_xlsx_style *sgi_xlsx_styles(const sgi_mem *mem, const char *xml, size_t n, size_t *count);
+
 /* ------------------------------------------------------------- metadata */
 /* Report one metadata value as rule (hidden.metadata, hidden.exif...),
  * shown as "what: J*** S****"; with scan, the detectors run over it too

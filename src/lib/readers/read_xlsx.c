@@ -35,9 +35,7 @@ typedef struct xlsx_name {
     bool hidden;
 } xlsx_name;
 
-typedef struct xf_info {
-    bool date, invisible;
-} xf_info;
+typedef sgi_xlsx_style xf_info;
 
 typedef struct xlsx {
     sgi_ooxml ox;
@@ -254,7 +252,7 @@ typedef struct font_info {
 } font_info;
 
 typedef struct style_parse {
-    xlsx *x;
+    const sgi_mem *mem;
     int section; /* 1 numFmts, 2 fonts, 3 fills, 4 cellXfs */
     /* custom number formats: id -> hidden? date? */
     struct fmt {
@@ -348,7 +346,7 @@ static bool builtin_date(unsigned id)
 static void style_start(void *opaque, const char *name, const char **attrs)
 {
     style_parse *p = opaque;
-    const sgi_mem *mem = p->x->ox.ctx->mem;
+    const sgi_mem *mem = p->mem;
     if (strcmp(name, "numFmts") == 0) {
         p->section = 1;
     } else if (strcmp(name, "fonts") == 0) {
@@ -399,6 +397,53 @@ static void style_start(void *opaque, const char *name, const char **attrs)
     }
 }
 
+/* The cell formats of a styles part, in order: a date? invisible? */
+static xf_info *styles_of(style_parse *p, size_t *count)
+{
+    xf_info *xfs = sgi_calloc(p->mem, p->nxr ? p->nxr : 1, sizeof(xf_info));
+    *count = 0;
+    if (xfs) {
+        *count = p->nxr;
+        for (size_t k = 0; k < p->nxr; k++) {
+            bool date = builtin_date(p->xr[k].fmt), hidden = false;
+            for (size_t j = 0; j < p->nfmts; j++)
+                if (p->fmts[j].id == p->xr[k].fmt) {
+                    date = p->fmts[j].date;
+                    hidden = p->fmts[j].hidden;
+                }
+            bool invisible = hidden;
+            if (p->xr[k].font < p->nfonts) {
+                const font_info *fo = &p->fonts[p->xr[k].font];
+                color bg = p->xr[k].fill < p->nfills ? p->fills[p->xr[k].fill]
+                                                     : (color){true, 0xFFFFFF};
+                if (fo->c.known && bg.known && fo->c.rgb == bg.rgb)
+                    invisible = true;
+                if (fo->sz > 0 && fo->sz < 2.0)
+                    invisible = true;
+            }
+            xfs[k] = (xf_info){date, invisible};
+        }
+    }
+    sgi_free(p->mem, p->fmts);
+    sgi_free(p->mem, p->fonts);
+    sgi_free(p->mem, p->fills);
+    sgi_free(p->mem, p->xr);
+    return xfs;
+}
+
+sgi_xlsx_style *sgi_xlsx_styles(const sgi_mem *mem, const char *xml, size_t n, size_t *count)
+{
+    style_parse p;
+    memset(&p, 0, sizeof(p));
+    p.mem = mem;
+    static const sgi_xml_handlers h = {style_start, NULL, NULL};
+    char err[200];
+    *count = 0;
+    if (xml && n)
+        sgi_xml_buffer(xml, n, &h, &p, err, sizeof(err));
+    return styles_of(&p, count);
+}
+
 static void read_styles(xlsx *x, const char *part)
 {
     long long i = part ? sgi_zip_find(&x->ox.zip, part) : -1;
@@ -408,38 +453,10 @@ static void read_styles(xlsx *x, const char *part)
         return;
     style_parse p;
     memset(&p, 0, sizeof(p));
-    p.x = x;
+    p.mem = x->ox.ctx->mem;
     static const sgi_xml_handlers h = {style_start, NULL, NULL};
     sgi_xml_member(&x->ox.zip, (size_t)i, &h, &p);
-    const sgi_mem *mem = x->ox.ctx->mem;
-    x->xfs = sgi_calloc(mem, p.nxr ? p.nxr : 1, sizeof(xf_info));
-    if (x->xfs) {
-        x->nxf = p.nxr;
-        for (size_t k = 0; k < p.nxr; k++) {
-            bool date = builtin_date(p.xr[k].fmt), hidden = false;
-            for (size_t j = 0; j < p.nfmts; j++)
-                if (p.fmts[j].id == p.xr[k].fmt) {
-                    date = p.fmts[j].date;
-                    hidden = p.fmts[j].hidden;
-                }
-            bool invisible = hidden;
-            if (p.xr[k].font < p.nfonts) {
-                const font_info *fo = &p.fonts[p.xr[k].font];
-                color bg = p.xr[k].fill < p.nfills ? p.fills[p.xr[k].fill]
-                                                   : (color){true, 0xFFFFFF};
-                if (fo->c.known && bg.known && fo->c.rgb == bg.rgb)
-                    invisible = true;
-                if (fo->sz > 0 && fo->sz < 2.0)
-                    invisible = true;
-            }
-            x->xfs[k] = (xf_info){date, invisible};
-        }
-    }
-    sgi_free(mem, p.fmts);
-    sgi_free(mem, p.fonts);
-    sgi_free(mem, p.fills);
-    sgi_free(mem, p.xr);
-    x->ox.zip.status = SG_OK; /* damaged styles lose colours, not the scan */
+    x->xfs = styles_of(&p, &x->nxf);
 }
 
 /* Excel's serial day number as an ISO date (1900 or 1904 system). */

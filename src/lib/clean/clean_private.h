@@ -1,0 +1,87 @@
+/*
+ * clean_private.h - what the cleaners share: the XML rewriter, the record
+ * of what was removed, and one entry point per family of formats.
+ *
+ *   clean.c          sg_clean: the input checked, the format found (by a
+ *                    scan), the cleaner run into a temporary file, the
+ *                    result re-scanned, then renamed into place
+ *   clean_ooxml.c    XLSX, DOCX, PPTX: a new package, part by part
+ *   clean_pdf.c      PDF on MuPDF: redaction, rewriting without history
+ *   clean_image.c    JPEG and PNG without metadata or trailing data
+ *   clean_csv.c      --to csv: the visible values of sheets and tables
+ *   xml_rewrite.c    expat in, the same XML out, as a filter decides
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#ifndef SG_CLEAN_PRIVATE_H
+#define SG_CLEAN_PRIVATE_H
+
+#include "../sg_private.h"
+
+#include <stdlib.h>
+
+/* ------------------------------------------------------- XML rewriting */
+
+typedef enum sgi_xr_action {
+    SGI_XR_KEEP,   /* the element, as it is (attributes may be replaced) */
+    SGI_XR_DROP,   /* the element and all it holds */
+    SGI_XR_UNWRAP, /* what it holds, without its tags */
+    SGI_XR_HOLD    /* kept for now; decide() at its end may take it back */
+} sgi_xr_action;
+
+typedef struct sgi_xr sgi_xr;
+
+typedef struct sgi_xr_handlers {
+    sgi_xr_action (*start)(void *opaque, sgi_xr *x, const char *name, const char **attrs);
+    void (*end)(void *opaque, sgi_xr *x, const char *name);
+    /* text of kept elements: false to leave it out */
+    bool (*text)(void *opaque, sgi_xr *x, const char *s, int len);
+    /* a held element has ended: true to keep it (xml is what was written) */
+    bool (*decide)(void *opaque, sgi_xr *x, const char *name, const char *xml, size_t n);
+} sgi_xr_handlers;
+
+sg_status sgi_xr_rewrite(const char *in, size_t n, const sgi_xr_handlers *h, void *opaque,
+                         sgi_out *out, char *err, size_t errlen);
+/* From start(): write these attributes instead (name, value, ..., NULL). */
+void sgi_xr_set_attrs(sgi_xr *x, const char **attrs);
+/* Write XML or text at this point (inside the current element). */
+void sgi_xr_write_raw(sgi_xr *x, const char *s);
+void sgi_xr_write_text(sgi_xr *x, const char *s, size_t n);
+void sgi_xr_escape(sgi_out *o, const char *s, size_t n, bool attr);
+/* The local part of a qualified name ("w:t" is "t"). */
+static inline const char *sgi_xr_local(const char *name)
+{
+    const char *c = strrchr(name, ':');
+    return c ? c + 1 : name;
+}
+
+/* ------------------------------------------------------------- cleaning */
+
+typedef struct sgi_clean {
+    const sg_engine *eng;
+    unsigned flags;               /* SG_CLEAN_* */
+    sg_clean_fn note;             /* what was removed, one line each */
+    void *opaque;
+    char error[512];
+    unsigned long long removed;   /* things removed */
+    /* --to csv */
+    const char *csv_base;         /* output path without ".csv" */
+    unsigned long long csv_files; /* written */
+} sgi_clean;
+
+/* Say what was removed (counted). */
+void sgi_clean_note(sgi_clean *c, const char *fmt, ...) SGI_PRINTF(2, 3);
+/* Refuse: the file cannot be cleaned (message for a person). */
+sg_status sgi_clean_refuse(sgi_clean *c, sg_status st, const char *fmt, ...) SGI_PRINTF(3, 4);
+
+sg_status sgi_clean_ooxml(sgi_clean *c, const char *in, const char *out, const char *format);
+sg_status sgi_clean_pdf(sgi_clean *c, sg_scanner *sc, const char *in, const char *out);
+sg_status sgi_clean_image(sgi_clean *c, const char *in, const char *out);
+/* Strip a JPEG or PNG in memory of metadata and trailing data; NULL if it
+ * is neither (then keep it as it is). *n in, *n out. */
+unsigned char *sgi_clean_picture(const unsigned char *p, size_t *n);
+
+/* Write a file whole, atomically (temporary file and rename). */
+sg_status sgi_write_file(const char *path, const void *data, size_t n, char *err, size_t errlen);
+
+#endif
