@@ -32,7 +32,8 @@ CFLAGS  ?= $(OPT) -g
 ALL_CFLAGS := -std=c17 -D_GNU_SOURCE -Iinclude $(WARN) $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS  := $(PKG_LIBS) -lpthread -lm
 
-LIB_SRC := $(wildcard src/lib/core/*.c src/lib/readers/*.c src/lib/detectors/*.c src/lib/report/*.c)
+LIB_SRC := $(wildcard src/lib/core/*.c src/lib/readers/*.c src/lib/detectors/*.c src/lib/report/*.c \
+                     src/lib/clean/*.c)
 LIB_ASM := $(wildcard src/lib/detectors/*.S)
 CLI_SRC := $(wildcard src/cli/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(LIB_ASM:%.S=$(BUILD)/%.o)

@@ -63,7 +63,8 @@ typedef enum sg_status {
     SG_E_ENGINE = 8,      /* the pattern engine failed */
     SG_E_WRITE = 9,       /* writing output failed */
     SG_E_THREAD = 10,     /* a thread could not be started */
-    SG_E_ABORTED = 11     /* a callback asked to stop */
+    SG_E_ABORTED = 11,    /* a callback asked to stop */
+    SG_E_NOT_CLEAN = 12   /* clean: hidden content remained in the output */
 } sg_status;
 
 /* A short constant English description of a status; never NULL. */
@@ -364,6 +365,27 @@ int sg_report_file(void *report, const sg_file_result *result);
 /* Write the closing part (summary line, SARIF tail). */
 sg_status sg_report_finish(sg_report *rep, const sg_summary *summary);
 void sg_report_free(sg_report *rep);
+
+/* ---------------------------------------------------------------------
+ * Clean: a copy without what the reader cannot see (docs/CLEAN.md)
+ * ------------------------------------------------------------------- */
+#define SG_CLEAN_KEEP_FORMULAS 0x1u /* spreadsheets: keep formulas (default: values) */
+#define SG_CLEAN_TO_CSV 0x2u        /* write the visible values as CSV */
+#define SG_CLEAN_DRY_RUN 0x4u       /* say what would be removed; write nothing */
+
+/* What was removed, one line for a person each ("xl/comments1.xml removed"). */
+typedef void (*sg_clean_fn)(void *opaque, const char *what);
+
+/* Clean in into out. in is never modified; out is written to a temporary
+ * file beside it and renamed into place; out naming the same file as in is
+ * refused (SG_E_INVALID). The output is scanned again before the rename:
+ * if any hidden.* finding remains it is removed and SG_E_NOT_CLEAN
+ * returned. With SG_CLEAN_TO_CSV, out is the CSV of a single visible sheet
+ * or table; with several, each goes to out with "-NAME" before ".csv" (or
+ * in place of "%s" if out has one). err gets a message for a person
+ * ("cannot clean: encrypted"). The scanner's engine sets the limits. */
+sg_status sg_clean(sg_scanner *sc, const char *in, const char *out, unsigned flags,
+                   sg_clean_fn note, void *opaque, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -30,6 +30,7 @@ static void usage(FILE *fp)
 {
     fprintf(fp,
             "Usage: %s scan [OPTIONS] PATH...\n"
+            "       %s clean [OPTIONS] FILE... (-o OUT | -d DIR)   (%s clean --help)\n"
             "       %s rules\n"
             "       %s --version\n"
             "\n"
@@ -71,6 +72,8 @@ static void usage(FILE *fp)
             "      --no-config         read no configuration file\n"
             "      --baseline FILE     suppress the findings of an earlier JSON Lines report\n"
             "                          (may be given more than once)\n"
+            "      --only PREFIX       report only rules whose id starts with PREFIX\n"
+            "                          (hidden., pii.uk_nino; may be given more than once)\n"
             "\n"
             "Containers (office files are ZIP archives; every input is hostile):\n"
             "      --max-inflated N    bytes inflated from one file in all (default 4 GiB)\n"
@@ -84,7 +87,7 @@ static void usage(FILE *fp)
             "\n"
             "Exit status: 0 nothing at or above --fail-on, 1 findings at or above it,\n"
             "2 usage error or a file that could not be read.\n",
-            prog, prog, prog);
+            prog, prog, prog, prog, prog);
 }
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -252,7 +255,12 @@ enum {
     OPT_MIN_K,
     OPT_CONFIG,
     OPT_NO_CONFIG,
-    OPT_BASELINE
+    OPT_BASELINE,
+    OPT_ONLY,
+    OPT_TO,
+    OPT_DRY_RUN,
+    OPT_KEEP_FORMULAS,
+    OPT_REDACT
 };
 
 static int cmd_scan(int argc, char **argv)
@@ -287,10 +295,13 @@ static int cmd_scan(int argc, char **argv)
         {"config", required_argument, NULL, OPT_CONFIG},
         {"no-config", no_argument, NULL, OPT_NO_CONFIG},
         {"baseline", required_argument, NULL, OPT_BASELINE},
+        {"only", required_argument, NULL, OPT_ONLY},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
 
     int format = -1;
+    const char *only[16];
+    size_t nonly = 0;
     const char *output = NULL, *files_from = NULL, *color = "auto", *config = NULL;
     const char *baselines[16];
     size_t nbaselines = 0;
@@ -422,6 +433,11 @@ static int cmd_scan(int argc, char **argv)
                 return usage_error("%s", "at most 16 --baseline files");
             baselines[nbaselines++] = optarg;
             break;
+        case OPT_ONLY:
+            if (nonly == sizeof(only) / sizeof(only[0]))
+                return usage_error("%s", "at most 16 --only");
+            only[nonly++] = optarg;
+            break;
         case OPT_MIN_K:
             if (!parse_count(optarg, 0, 1000, &min_k))
                 return usage_error("--min-k takes a number from 0 to 1000, not '%s'", optarg);
@@ -484,6 +500,15 @@ static int cmd_scan(int argc, char **argv)
             sg_engine_free(eng);
             return EXIT_TROUBLE;
         }
+    }
+    /* --only: every rule off whose id starts with none of the prefixes */
+    for (size_t i = 0; st == SG_OK && nonly && i < sg_rule_count(); i++) {
+        const char *id = sg_rule_at(i)->id;
+        bool keep = false;
+        for (size_t j = 0; j < nonly && !keep; j++)
+            keep = strncmp(id, only[j], strlen(only[j])) == 0;
+        if (!keep)
+            st = sg_engine_rule_enable(eng, id, 0);
     }
     if (st == SG_OK)
         st = sg_engine_set(eng, SG_OPT_MAX_FINDINGS_PER_RULE, max_findings);
@@ -588,6 +613,270 @@ static int cmd_scan(int argc, char **argv)
     return hits ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
+/* -------------------------------------------------------------- clean */
+
+static void clean_usage(FILE *fp)
+{
+    fprintf(fp,
+            "Usage: %s clean [OPTIONS] FILE -o OUT\n"
+            "       %s clean [OPTIONS] FILE... -d DIR\n"
+            "\n"
+            "Write a copy without what the reader cannot see: hidden sheets, rows and\n"
+            "columns, comments, tracked changes, notes, pivot caches, embedded objects,\n"
+            "macros, metadata, text under PDF redaction boxes, earlier PDF revisions...\n"
+            "What the reader can see stays, personal data included. The copy is scanned\n"
+            "again before it is kept; the input is never changed.\n"
+            "Formats: XLSX, DOCX, PPTX (and macro-enabled), ODS, ODT, ODP, PDF, JPEG,\n"
+            "PNG; text and CSV are copied as they are.\n"
+            "\n"
+            "  -o, --output OUT        the cleaned copy (one FILE)\n"
+            "  -d, --dir DIR           cleaned copies into DIR, under their own names\n"
+            "      --to csv            the visible values as CSV instead: one file per\n"
+            "                          visible sheet (or DOCX/ODT table), named OUT with\n"
+            "                          -SHEET before .csv, or OUT with %%s replaced\n"
+            "      --keep-formulas     keep formulas (default: their values only)\n"
+            "      --dry-run           report what would be removed (as scan does, with\n"
+            "                          -f text|jsonl|sarif); write nothing\n"
+            "  -f, --format FMT        --dry-run report format\n"
+            "  -q, --quiet             say nothing on success\n"
+            "      --config FILE, --no-config, --max-part N, --max-memory N, --timeout N,\n"
+            "      --max-inflated N, --max-ratio N, --max-members N   as for scan\n"
+            "\n"
+            "Exit status: 0 every file cleaned (--dry-run: nothing to remove), 1 hidden\n"
+            "content remained in a copy, which was not kept (--dry-run: something to\n"
+            "remove), 2 usage error or a file that could not be cleaned.\n",
+            prog, prog);
+}
+
+static void on_clean_note(void *opaque, const char *what)
+{
+    if (opaque)
+        printf("  %s\n", what);
+}
+
+
+static int cmd_clean(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"dir", required_argument, NULL, 'd'},
+        {"to", required_argument, NULL, OPT_TO},
+        {"keep-formulas", no_argument, NULL, OPT_KEEP_FORMULAS},
+        {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+        {"format", required_argument, NULL, 'f'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"config", required_argument, NULL, OPT_CONFIG},
+        {"no-config", no_argument, NULL, OPT_NO_CONFIG},
+        {"max-part", required_argument, NULL, OPT_MAX_PART},
+        {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"max-inflated", required_argument, NULL, OPT_MAX_INFLATED},
+        {"max-ratio", required_argument, NULL, OPT_MAX_RATIO},
+        {"max-members", required_argument, NULL, OPT_MAX_MEMBERS},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *output = NULL, *dir = NULL, *config = NULL, *format = NULL;
+    bool to_csv = false, keep_formulas = false, dry_run = false, quiet = false, no_config = false;
+    /* options passed on to the scan of --dry-run */
+    char *pass[32];
+    int npass = 0;
+    struct {
+        int opt;
+        const char *flag;
+        sg_option id;
+        unsigned long long min, value;
+        bool set;
+    } limits[] = {{OPT_MAX_PART, "--max-part", SG_OPT_MAX_PART_BYTES, 4096, 0, false},
+                  {OPT_MAX_MEMORY, "--max-memory", SG_OPT_MAX_DOC_MEMORY, 16ULL << 20, 0, false},
+                  {OPT_TIMEOUT, "--timeout", SG_OPT_TIMEOUT, 0, 0, false},
+                  {OPT_MAX_INFLATED, "--max-inflated", SG_OPT_MAX_INFLATED, 1024, 0, false},
+                  {OPT_MAX_RATIO, "--max-ratio", SG_OPT_MAX_RATIO, 2, 0, false},
+                  {OPT_MAX_MEMBERS, "--max-members", SG_OPT_MAX_MEMBERS, 1, 0, false}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:d:f:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            output = optarg;
+            break;
+        case 'd':
+            dir = optarg;
+            break;
+        case OPT_TO:
+            if (strcmp(optarg, "csv") != 0)
+                return usage_error("--to takes csv, not '%s'", optarg);
+            to_csv = true;
+            break;
+        case OPT_KEEP_FORMULAS:
+            keep_formulas = true;
+            break;
+        case OPT_DRY_RUN:
+            dry_run = true;
+            break;
+        case 'f':
+            format = optarg;
+            break;
+        case 'q':
+            quiet = true;
+            break;
+        case OPT_CONFIG:
+            config = optarg;
+            break;
+        case OPT_NO_CONFIG:
+            no_config = true;
+            break;
+        case 'h':
+            clean_usage(stdout);
+            return EXIT_CLEAN;
+        default: {
+            bool found = false;
+            for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+                if (limits[i].opt != c)
+                    continue;
+                found = true;
+                if (!parse_count(optarg, limits[i].min, ~0ULL, &limits[i].value))
+                    return usage_error("%s takes a number from %llu, not '%s'", limits[i].flag,
+                                       limits[i].min, optarg);
+                limits[i].set = true;
+                if (npass + 2 < 32) {
+                    pass[npass++] = (char *)limits[i].flag;
+                    pass[npass++] = optarg;
+                }
+            }
+            if (!found) {
+                fprintf(stderr, "Try '%s clean --help'.\n", prog);
+                return EXIT_TROUBLE;
+            }
+        }
+        }
+    }
+    int nin = argc - optind;
+    if (nin < 1)
+        return usage_error("%s", "clean needs at least one FILE");
+    if (config && no_config)
+        return usage_error("%s", "--config and --no-config together");
+    if (format && !dry_run)
+        return usage_error("%s", "-f goes with --dry-run (clean itself writes no report)");
+    if (dry_run) {
+        /* what would be removed is what a scan finds hidden */
+        char *sargv[80];
+        int sn = 0;
+        sargv[sn++] = "scan";
+        sargv[sn++] = "--only";
+        sargv[sn++] = "hidden.";
+        if (format) {
+            sargv[sn++] = "-f";
+            sargv[sn++] = (char *)format;
+        }
+        if (config) {
+            sargv[sn++] = "--config";
+            sargv[sn++] = (char *)config;
+        }
+        if (no_config)
+            sargv[sn++] = "--no-config";
+        for (int i = 0; i < npass && sn < 40; i++)
+            sargv[sn++] = pass[i];
+        sargv[sn++] = "--";
+        char **all = malloc(sizeof(char *) * (size_t)(sn + nin + 1));
+        if (!all)
+            return EXIT_TROUBLE;
+        memcpy(all, sargv, sizeof(char *) * (size_t)sn);
+        for (int i = 0; i < nin; i++)
+            all[sn + i] = argv[optind + i];
+        all[sn + nin] = NULL;
+        int rc = cmd_scan(sn + nin, all);
+        free(all);
+        return rc;
+    }
+    if (!output == !dir)
+        return usage_error("%s", "clean needs -o OUT or -d DIR (one of them)");
+    if (output && nin > 1)
+        return usage_error("%s", "-o takes one FILE; use -d DIR for several");
+    if (dir) {
+        struct stat sb;
+        if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+            return usage_error("%s is not a directory", dir);
+    }
+
+    sg_engine *eng = NULL;
+    sg_status st = sg_engine_new(&eng, NULL);
+    if (st == SG_OK && !config && !no_config && access(".spillguard.yml", F_OK) == 0)
+        config = ".spillguard.yml";
+    if (st == SG_OK && config && (st = sg_engine_load_config(eng, config)) != SG_OK) {
+        fprintf(stderr, "%s: %s\n", prog, sg_engine_error(eng));
+        sg_engine_free(eng);
+        return EXIT_TROUBLE;
+    }
+    for (size_t i = 0; st == SG_OK && i < sizeof(limits) / sizeof(limits[0]); i++)
+        if (limits[i].set)
+            st = sg_engine_set(eng, limits[i].id, limits[i].value);
+    if (st == SG_OK)
+        st = sg_engine_set(eng, SG_OPT_HASH, 0);
+    if (st == SG_OK)
+        st = sg_engine_compile(eng);
+    sg_scanner *sc = NULL;
+    if (st == SG_OK)
+        st = sg_scanner_new(eng, &sc);
+    if (st != SG_OK) {
+        fprintf(stderr, "%s: cannot start: %s %s\n", prog, sg_strerror(st),
+                eng ? sg_engine_error(eng) : "");
+        sg_engine_free(eng);
+        return EXIT_TROUBLE;
+    }
+    unsigned flags = (keep_formulas ? SG_CLEAN_KEEP_FORMULAS : 0) | (to_csv ? SG_CLEAN_TO_CSV : 0);
+    int rc = EXIT_CLEAN;
+    char **done = calloc((size_t)nin, sizeof(char *));
+    for (int i = 0; i < nin; i++) {
+        const char *in = argv[optind + i];
+        char target[4096];
+        if (dir) {
+            const char *base = strrchr(in, '/');
+            base = base ? base + 1 : in;
+            const char *dot = strrchr(base, '.');
+            if (to_csv)
+                snprintf(target, sizeof(target), "%s/%.*s.csv", dir,
+                         dot && dot != base ? (int)(dot - base) : (int)strlen(base), base);
+            else
+                snprintf(target, sizeof(target), "%s/%s", dir, base);
+        } else {
+            snprintf(target, sizeof(target), "%s", output);
+        }
+        bool twice = false;
+        for (int j = 0; j < i && done; j++)
+            twice = twice || (done[j] && strcmp(done[j], target) == 0);
+        if (twice) {
+            fprintf(stderr, "%s: %s: not cleaned: %s is the output of an earlier FILE\n", prog,
+                    in, target);
+            rc = EXIT_TROUBLE;
+            continue;
+        }
+        if (done)
+            done[i] = strdup(target);
+        if (!quiet)
+            printf("%s -> %s\n", in, target);
+        char err[512];
+        st = sg_clean(sc, in, target, flags, on_clean_note, quiet ? NULL : (void *)1, err,
+                      sizeof(err));
+        fflush(stdout);
+        if (st == SG_E_NOT_CLEAN) {
+            fprintf(stderr, "%s: %s: not cleaned: %s\n", prog, in, err);
+            if (rc == EXIT_CLEAN)
+                rc = EXIT_FINDINGS;
+        } else if (st != SG_OK) {
+            fprintf(stderr, "%s: %s: cannot clean: %s\n", prog, in, err);
+            rc = EXIT_TROUBLE;
+        }
+    }
+    for (int i = 0; done && i < nin; i++)
+        free(done[i]);
+    free(done);
+    sg_scanner_free(sc);
+    sg_engine_free(eng);
+    if (fflush(stdout) != 0)
+        rc = EXIT_TROUBLE;
+    return rc;
+}
+
 static int cmd_rules(void)
 {
     for (size_t i = 0; i < sg_rule_count(); i++) {
@@ -607,6 +896,8 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "scan") == 0)
         return cmd_scan(argc - 1, argv + 1);
+    if (strcmp(cmd, "clean") == 0)
+        return cmd_clean(argc - 1, argv + 1);
     if (strcmp(cmd, "rules") == 0)
         return cmd_rules();
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
@@ -617,5 +908,5 @@ int main(int argc, char **argv)
         usage(stdout);
         return EXIT_CLEAN;
     }
-    return usage_error("unknown command '%s' (scan, rules, --version, --help)", cmd);
+    return usage_error("unknown command '%s' (scan, clean, rules, --version, --help)", cmd);
 }

@@ -7,6 +7,7 @@
  *                    result re-scanned, then renamed into place
  *   clean_ooxml.c    XLSX, DOCX, PPTX: a new package, part by part
  *   clean_pdf.c      PDF on MuPDF: redaction, rewriting without history
+ *   clean_odf.c      ODS, ODT, ODP: the same for OpenDocument
  *   clean_image.c    JPEG and PNG without metadata or trailing data
  *   clean_csv.c      --to csv: the visible values of sheets and tables
  *   xml_rewrite.c    expat in, the same XML out, as a filter decides
@@ -19,6 +20,7 @@
 #include "../sg_private.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* ------------------------------------------------------- XML rewriting */
 
@@ -59,13 +61,15 @@ static inline const char *sgi_xr_local(const char *name)
 
 typedef struct sgi_clean {
     const sg_engine *eng;
+    sg_scanner *sc;
+    const char *in;
     unsigned flags;               /* SG_CLEAN_* */
     sg_clean_fn note;             /* what was removed, one line each */
     void *opaque;
     char error[512];
     unsigned long long removed;   /* things removed */
     /* --to csv */
-    const char *csv_base;         /* output path without ".csv" */
+    const char *csv_out;          /* the output path, or its pattern */
     unsigned long long csv_files; /* written */
 } sgi_clean;
 
@@ -75,13 +79,19 @@ void sgi_clean_note(sgi_clean *c, const char *fmt, ...) SGI_PRINTF(2, 3);
 sg_status sgi_clean_refuse(sgi_clean *c, sg_status st, const char *fmt, ...) SGI_PRINTF(3, 4);
 
 sg_status sgi_clean_ooxml(sgi_clean *c, const char *in, const char *out, const char *format);
+sg_status sgi_clean_odf(sgi_clean *c, const char *in, const char *out, const char *format);
 sg_status sgi_clean_pdf(sgi_clean *c, sg_scanner *sc, const char *in, const char *out);
 sg_status sgi_clean_image(sgi_clean *c, const char *in, const char *out);
 /* Strip a JPEG or PNG in memory of metadata and trailing data; NULL if it
  * is neither (then keep it as it is). *n in, *n out. */
 unsigned char *sgi_clean_picture(const unsigned char *p, size_t *n);
 
-/* Write a file whole, atomically (temporary file and rename). */
+/* --to csv: the visible values of each sheet or table, through
+ * sgi_clean_emit_csv (name NULL when there is only one). */
+sg_status sgi_clean_csv(sgi_clean *c, const char *in, const char *format);
+sg_status sgi_clean_emit_csv(sgi_clean *c, const char *name, const char *data, size_t n);
+
+/* Write a file whole (an existing temporary file). */
 sg_status sgi_write_file(const char *path, const void *data, size_t n, char *err, size_t errlen);
 
 #endif

@@ -40,6 +40,8 @@ const char *sg_strerror(sg_status st)
         return "cannot start thread";
     case SG_E_ABORTED:
         return "aborted";
+    case SG_E_NOT_CLEAN:
+        return "hidden content remained after cleaning";
     }
     return "unknown status";
 }

@@ -33,6 +33,10 @@ typedef struct sgi_pdf_state {
     unsigned active;   /* documents open (attachments nest) */
 } sgi_pdf_state;
 
+/* The scanner's MuPDF context, made when first needed (NULL: no memory). */
+sgi_pdf_state *sgi_pdf_state_of(sg_scanner *sc, const sgi_mem *mem);
+/* A top-level file starts: the clock and the memory flag start over. */
+void sgi_pdf_start_clock(sgi_pdf_state *st);
 /* Is the file's time up? Sets the cookie's abort flag if so. */
 bool sgi_pdf_time_up(sgi_pdf_state *st);
 

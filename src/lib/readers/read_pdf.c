@@ -123,20 +123,19 @@ bool sgi_pdf_time_up(sgi_pdf_state *st)
     return true;
 }
 
-static sgi_pdf_state *state_of(sgi_ctx *ctx)
+sgi_pdf_state *sgi_pdf_state_of(sg_scanner *sc, const sgi_mem *mem)
 {
-    sg_scanner *sc = ctx->sc;
     if (sc->pdf)
         return sc->pdf;
-    sgi_pdf_state *st = sgi_calloc(ctx->mem, 1, sizeof(*st));
+    sgi_pdf_state *st = sgi_calloc(mem, 1, sizeof(*st));
     if (!st)
         return NULL;
-    st->eng = ctx->eng;
-    st->limit = (size_t)SGI_MIN(ctx->eng->opt_max_doc_memory, (unsigned long long)SIZE_MAX / 2);
+    st->eng = sc->eng;
+    st->limit = (size_t)SGI_MIN(sc->eng->opt_max_doc_memory, (unsigned long long)SIZE_MAX / 2);
     fz_alloc_context alloc = {st, pa_malloc, pa_realloc, pa_free};
     st->fz = fz_new_context(&alloc, NULL, STORE_BYTES);
     if (!st->fz) {
-        sgi_free(ctx->mem, st);
+        sgi_free(mem, st);
         return NULL;
     }
     fz_set_warning_callback(st->fz, quiet, NULL);
@@ -144,6 +143,17 @@ static sgi_pdf_state *state_of(sgi_ctx *ctx)
     fz_disable_icc(st->fz);
     sc->pdf = st;
     return st;
+}
+
+void sgi_pdf_start_clock(sgi_pdf_state *st)
+{
+    st->over_memory = false;
+    st->timed_out = false;
+    st->has_deadline = st->eng->opt_timeout > 0;
+    if (st->has_deadline) {
+        clock_gettime(CLOCK_MONOTONIC, &st->deadline);
+        st->deadline.tv_sec += (time_t)SGI_MIN(st->eng->opt_timeout, 1ULL << 30);
+    }
 }
 
 void sgi_pdf_state_free(struct sgi_pdf_state *st, const sgi_mem *mem)
@@ -1513,7 +1523,7 @@ static sg_status pdf_scan(sgi_ctx *ctx, const sgi_peek *pk)
 {
     (void)pk;
     ctx->res->pub.format = "pdf";
-    sgi_pdf_state *st = state_of(ctx);
+    sgi_pdf_state *st = sgi_pdf_state_of(ctx->sc, ctx->mem);
     if (!st) {
         sgi_ctx_error(ctx, SG_E_NOMEM, "%s", "out of memory");
         return SG_OK;
@@ -1538,15 +1548,8 @@ static sg_status pdf_scan(sgi_ctx *ctx, const sgi_peek *pk)
     }
     /* the top-level file starts the clock and the memory count */
     bool top = st->active == 0;
-    if (top) {
-        st->over_memory = false;
-        st->timed_out = false;
-        st->has_deadline = ctx->eng->opt_timeout > 0;
-        if (st->has_deadline) {
-            clock_gettime(CLOCK_MONOTONIC, &st->deadline);
-            st->deadline.tv_sec += (time_t)SGI_MIN(ctx->eng->opt_timeout, 1ULL << 30);
-        }
-    }
+    if (top)
+        sgi_pdf_start_clock(st);
     st->active++;
     char err[300] = "";
     sg_status status = pdf_read_doc(r, err, sizeof(err));

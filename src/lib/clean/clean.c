@@ -1,0 +1,334 @@
+/*
+ * clean.c - sg_clean: check the input, pick the cleaner, verify its output.
+ *
+ *   1. out must not name in (by path, or by device and inode if it exists);
+ *   2. the input is scanned: its format, and whether it can be read at all
+ *      (an encrypted or damaged file is refused with the scan's reason);
+ *   3. the cleaner for the format writes a temporary file beside out;
+ *   4. the temporary file is scanned again; any hidden.* finding left and
+ *      it is removed (SG_E_NOT_CLEAN), otherwise it is synced and renamed
+ *      over out (with SG_CLEAN_DRY_RUN, removed all the same).
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#include "clean_private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void sgi_clean_note(sgi_clean *c, const char *fmt, ...)
+{
+    c->removed++;
+    if (!c->note)
+        return;
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    c->note(c->opaque, buf);
+}
+
+sg_status sgi_clean_refuse(sgi_clean *c, sg_status st, const char *fmt, ...)
+{
+    if (!c->error[0]) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(c->error, sizeof(c->error), fmt, ap);
+        va_end(ap);
+    }
+    return st;
+}
+
+/* ----------------------------------------------------- what a scan says */
+
+typedef struct look {
+    char format[32];
+    sg_status status;
+    char error[400];
+    unsigned long long hidden;      /* hidden.* findings */
+    char hidden_rules[400];         /* "hidden.comment (2), ..." */
+} look;
+
+static int on_look(void *opaque, const sg_file_result *r)
+{
+    look *l = opaque;
+    snprintf(l->format, sizeof(l->format), "%s", r->format ? r->format : "");
+    l->status = r->status;
+    if (r->verdict == SG_VERDICT_SKIPPED && l->status == SG_OK)
+        l->status = SG_E_UNSUPPORTED;
+    snprintf(l->error, sizeof(l->error), "%s",
+             r->error ? r->error : r->skip_reason ? r->skip_reason : "");
+    size_t o = 0;
+    for (size_t i = 0; i < r->nrule_counts; i++) {
+        const sg_rule_info *ri = sg_rule_at(i);
+        if (!r->rule_counts[i] || !ri || strncmp(ri->id, "hidden.", 7) != 0)
+            continue;
+        l->hidden += r->rule_counts[i];
+        if (o < sizeof(l->hidden_rules))
+            o += (size_t)snprintf(l->hidden_rules + o, sizeof(l->hidden_rules) - o, "%s%s (%llu)",
+                                  o ? ", " : "", ri->id, r->rule_counts[i]);
+    }
+    return 0;
+}
+
+static sg_status look_at(sg_scanner *sc, const char *path, look *l)
+{
+    memset(l, 0, sizeof(*l));
+    return sg_scan_path(sc, path, on_look, l);
+}
+
+/* ------------------------------------------------------- writing files */
+
+static bool same_file(const char *a, const char *b)
+{
+    if (strcmp(a, b) == 0)
+        return true;
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+/* A new temporary file beside target, with target's extension (the scan
+ * of it reads the extension as a hint). */
+static int temp_beside(const char *target, char *tmp, size_t n)
+{
+    const char *slash = strrchr(target, '/');
+    const char *base = slash ? slash + 1 : target;
+    const char *dot = strrchr(base, '.');
+    const char *ext = dot && strlen(dot) < 16 ? dot : "";
+    int w = snprintf(tmp, n, "%.*s.spillguard-XXXXXX%s", (int)(base - target), target, ext);
+    if (w < 0 || (size_t)w >= n) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    int fd = mkstemps(tmp, (int)strlen(ext));
+    if (fd >= 0) {
+        mode_t um = umask(0);
+        umask(um);
+        (void)fchmod(fd, 0666 & ~um);
+    }
+    return fd;
+}
+
+static bool sync_path(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    bool ok = fsync(fd) == 0;
+    close(fd);
+    return ok;
+}
+
+/* The temporary file is written: scan it, then keep it as target or not. */
+static sg_status verify_and_place(sgi_clean *c, sg_scanner *sc, const char *tmp,
+                                  const char *target)
+{
+    look l;
+    sg_status st = look_at(sc, tmp, &l);
+    if (st == SG_OK && l.status != SG_OK)
+        st = sgi_clean_refuse(c, SG_E_NOT_CLEAN, "the cleaned file cannot be read back: %s",
+                              l.error[0] ? l.error : sg_strerror(l.status));
+    else if (st == SG_OK && l.hidden)
+        st = sgi_clean_refuse(c, SG_E_NOT_CLEAN, "hidden content remained: %s",
+                              l.hidden_rules);
+    if (st == SG_OK && !(c->flags & SG_CLEAN_DRY_RUN)) {
+        if (!sync_path(tmp) || rename(tmp, target) != 0)
+            st = sgi_clean_refuse(c, SG_E_WRITE, "cannot write %s: %s", target,
+                                  strerror(errno));
+        else
+            return SG_OK;
+    }
+    unlink(tmp);
+    return st;
+}
+
+sg_status sgi_write_file(const char *path, const void *data, size_t n, char *err, size_t errlen)
+{
+    int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+    const char *p = data;
+    while (fd >= 0 && n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            close(fd);
+            fd = -1;
+            break;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    if (fd < 0 || close(fd) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        return SG_E_WRITE;
+    }
+    return SG_OK;
+}
+
+/* For --to csv: one more CSV (name is the sheet or table, NULL if alone). */
+sg_status sgi_clean_emit_csv(sgi_clean *c, const char *name, const char *data, size_t n)
+{
+    char target[4096];
+    const char *base = c->csv_out;
+    if (!name) {
+        snprintf(target, sizeof(target), "%s", base);
+    } else {
+        /* the sheet name, safe in a file name */
+        char safe[128];
+        size_t o = 0;
+        for (const unsigned char *s = (const unsigned char *)name; *s && o < sizeof(safe) - 1;
+             s++)
+            safe[o++] = (*s < 0x20 || *s == '/' || *s == '\\' || *s == 0x7f) ? '_' : (char)*s;
+        safe[o] = '\0';
+        if (o == 0 || strcmp(safe, ".") == 0 || strcmp(safe, "..") == 0)
+            snprintf(safe, sizeof(safe), "%llu", c->csv_files + 1);
+        const char *pct = strstr(base, "%s");
+        const char *slash = strrchr(base, '/');
+        const char *dot = strrchr(slash ? slash : base, '.');
+        if (pct)
+            snprintf(target, sizeof(target), "%.*s%s%s", (int)(pct - base), base, safe, pct + 2);
+        else if (dot && dot != (slash ? slash + 1 : base))
+            snprintf(target, sizeof(target), "%.*s-%s%s", (int)(dot - base), base, safe, dot);
+        else
+            snprintf(target, sizeof(target), "%s-%s.csv", base, safe);
+    }
+    if (same_file(target, c->in))
+        return sgi_clean_refuse(c, SG_E_INVALID, "%s is the input", target);
+    char tmp[4200];
+    int fd = temp_beside(target, tmp, sizeof(tmp));
+    if (fd < 0)
+        return sgi_clean_refuse(c, SG_E_WRITE, "cannot write beside %s: %s", target,
+                                strerror(errno));
+    close(fd);
+    sg_status st = sgi_write_file(tmp, data, n, c->error, sizeof(c->error));
+    if (st != SG_OK) {
+        unlink(tmp);
+        return st;
+    }
+    st = verify_and_place(c, c->sc, tmp, target);
+    if (st == SG_OK) {
+        c->csv_files++;
+        if (c->note) {
+            char msg[4200];
+            snprintf(msg, sizeof(msg), "%s %s", c->flags & SG_CLEAN_DRY_RUN ? "would write" : "wrote",
+                     target);
+            c->note(c->opaque, msg);
+        }
+    }
+    return st;
+}
+
+/* ------------------------------------------------------------ sg_clean */
+
+static bool is(const char *f, const char *const *list)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (strcmp(f, list[i]) == 0)
+            return true;
+    return false;
+}
+
+static sg_status copy_as_is(sgi_clean *c, const char *in, const char *out)
+{
+    int fd = open(in, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || (unsigned long long)st.st_size > c->eng->opt_max_part) {
+        if (fd >= 0)
+            close(fd);
+        return sgi_clean_refuse(c, fd < 0 ? SG_E_OPEN : SG_E_LIMIT, "%s",
+                                fd < 0 ? strerror(errno) : "larger than --max-part");
+    }
+    char *d = malloc((size_t)st.st_size + 1);
+    ssize_t got = d ? read(fd, d, (size_t)st.st_size) : -1;
+    close(fd);
+    sg_status s = SG_OK;
+    if (!d || got != (ssize_t)st.st_size)
+        s = sgi_clean_refuse(c, d ? SG_E_IO : SG_E_NOMEM, "%s", "cannot read the input");
+    else
+        s = sgi_write_file(out, d, (size_t)got, c->error, sizeof(c->error));
+    free(d);
+    return s;
+}
+
+sg_status sg_clean(sg_scanner *sc, const char *in, const char *out, unsigned flags,
+                   sg_clean_fn note, void *opaque, char *err, size_t errlen)
+{
+    if (err && errlen)
+        err[0] = '\0';
+    if (!sc || !in || !out || !*in || !*out)
+        return SG_E_INVALID;
+    sgi_clean c = {.eng = sc->eng, .sc = sc, .flags = flags, .note = note, .opaque = opaque,
+                   .in = in, .csv_out = out};
+    sg_status st = SG_OK;
+    look l;
+    if (same_file(in, out)) {
+        st = sgi_clean_refuse(&c, SG_E_INVALID, "%s", "the output would replace the input");
+        goto done;
+    }
+    st = look_at(sc, in, &l);
+    if (st != SG_OK)
+        goto done;
+    if (l.status != SG_OK) {
+        st = sgi_clean_refuse(&c, l.status, "%s", l.error[0] ? l.error : sg_strerror(l.status));
+        goto done;
+    }
+    static const char *const ooxml[] = {"xlsx", "xlsm", "docx", "docm", "pptx", "pptm", NULL};
+    static const char *const odf[] = {"ods", "odt", "odp", NULL};
+    static const char *const pictures[] = {"jpeg", "png", NULL};
+    static const char *const plain[] = {"text", "csv", "tsv", NULL};
+    static const char *const sheets[] = {"xlsx", "xlsm", "ods", "docx", "docm", "odt",
+                                         "csv",  "tsv",  NULL};
+    if (flags & SG_CLEAN_TO_CSV) {
+        if (!is(l.format, sheets)) {
+            st = sgi_clean_refuse(&c, SG_E_UNSUPPORTED,
+                                  "%s: no sheets or tables to write as CSV", l.format);
+            goto done;
+        }
+        st = sgi_clean_csv(&c, in, l.format);
+        if (st == SG_OK && c.csv_files == 0)
+            st = sgi_clean_refuse(&c, SG_E_UNSUPPORTED, "%s",
+                                  "no visible sheet or table to write as CSV");
+        goto done;
+    }
+    bool known = is(l.format, ooxml) || is(l.format, odf) || is(l.format, pictures) ||
+                 is(l.format, plain) || strcmp(l.format, "pdf") == 0;
+    if (!known) {
+        st = sgi_clean_refuse(&c, SG_E_UNSUPPORTED, "%s: format not supported by clean",
+                              l.format[0] ? l.format : "unknown");
+        goto done;
+    }
+    char tmp[4200];
+    int fd = temp_beside(out, tmp, sizeof(tmp));
+    if (fd < 0) {
+        st = sgi_clean_refuse(&c, SG_E_WRITE, "cannot write beside %s: %s", out,
+                              strerror(errno));
+        goto done;
+    }
+    close(fd);
+    if (is(l.format, ooxml))
+        st = sgi_clean_ooxml(&c, in, tmp, l.format);
+    else if (is(l.format, odf))
+        st = sgi_clean_odf(&c, in, tmp, l.format);
+    else if (strcmp(l.format, "pdf") == 0)
+        st = sgi_clean_pdf(&c, sc, in, tmp);
+    else if (is(l.format, pictures))
+        st = sgi_clean_image(&c, in, tmp);
+    else
+        st = copy_as_is(&c, in, tmp);
+    if (st == SG_OK)
+        st = verify_and_place(&c, sc, tmp, out);
+    else
+        unlink(tmp);
+done:
+    if (st != SG_OK && !c.error[0])
+        snprintf(c.error, sizeof(c.error), "%s", sg_strerror(st));
+    if (st != SG_OK && err && errlen)
+        snprintf(err, errlen, "%s", c.error);
+    return st;
+}
