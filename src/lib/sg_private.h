@@ -793,6 +793,8 @@ typedef struct sgi_xlsx_style {
     bool date, invisible;
 } sgi_xlsx_style;
 sgi_xlsx_style *sgi_xlsx_styles(const sgi_mem *mem, const char *xml, size_t n, size_t *count);
+/* Excel's serial day number as an ISO date, YYYY-MM-DD (1900 or 1904 system). */
+bool sgi_xlsx_serial_date(double v, bool d1904, char *out, size_t n);
 
 /* ------------------------------------------------------------- metadata */
 /* Report one metadata value as rule (hidden.metadata, hidden.exif...),

@@ -93,14 +93,10 @@ static bool same_file(const char *a, const char *b)
            sa.st_ino == sb.st_ino;
 }
 
-/* A new temporary file beside target, with target's extension (the scan
- * of it reads the extension as a hint). */
-static int temp_beside(const char *target, char *tmp, size_t n)
+int sgi_clean_temp(const char *target, const char *ext, char *tmp, size_t n)
 {
     const char *slash = strrchr(target, '/');
     const char *base = slash ? slash + 1 : target;
-    const char *dot = strrchr(base, '.');
-    const char *ext = dot && strlen(dot) < 16 ? dot : "";
     int w = snprintf(tmp, n, "%.*s.spillguard-XXXXXX%s", (int)(base - target), target, ext);
     if (w < 0 || (size_t)w >= n) {
         errno = ENAMETOOLONG;
@@ -113,6 +109,15 @@ static int temp_beside(const char *target, char *tmp, size_t n)
         (void)fchmod(fd, 0666 & ~um);
     }
     return fd;
+}
+
+/* A new temporary file beside target, with target's extension (the scan
+ * of it reads the extension as a hint). */
+static int temp_beside(const char *target, char *tmp, size_t n)
+{
+    const char *slash = strrchr(target, '/');
+    const char *dot = strrchr(slash ? slash + 1 : target, '.');
+    return sgi_clean_temp(target, dot && strlen(dot) < 16 ? dot : "", tmp, n);
 }
 
 static bool sync_path(const char *path)

@@ -91,6 +91,8 @@ unsigned char *sgi_clean_picture(const unsigned char *p, size_t *n);
 sg_status sgi_clean_csv(sgi_clean *c, const char *in, const char *format);
 sg_status sgi_clean_emit_csv(sgi_clean *c, const char *name, const char *data, size_t n);
 
+/* A new temporary file beside target, ending in ext; its descriptor. */
+int sgi_clean_temp(const char *target, const char *ext, char *tmp, size_t n);
 /* Write a file whole (an existing temporary file). */
 sg_status sgi_write_file(const char *path, const void *data, size_t n, char *err, size_t errlen);
 

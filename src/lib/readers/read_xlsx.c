@@ -460,7 +460,7 @@ static void read_styles(xlsx *x, const char *part)
 }
 
 /* Excel's serial day number as an ISO date (1900 or 1904 system). */
-static bool serial_date(double v, bool d1904, char *out, size_t n)
+bool sgi_xlsx_serial_date(double v, bool d1904, char *out, size_t n)
 {
     if (v < 1 || v > 2958465)
         return false;
@@ -708,7 +708,7 @@ static void sheet_end(void *opaque, const char *name)
                 return;
         } else if (p->t == 'n' && p->style >= 0 && (size_t)p->style < x->nxf &&
                    x->xfs[p->style].date) {
-            if (serial_date(strtod(p->val.p, NULL), x->date1904, date, sizeof(date))) {
+            if (sgi_xlsx_serial_date(strtod(p->val.p, NULL), x->date1904, date, sizeof(date))) {
                 text = date;
                 n = strlen(date);
             }
