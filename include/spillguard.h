@@ -387,6 +387,20 @@ typedef void (*sg_clean_fn)(void *opaque, const char *what);
 sg_status sg_clean(sg_scanner *sc, const char *in, const char *out, unsigned flags,
                    sg_clean_fn note, void *opaque, char *err, size_t errlen);
 
+typedef struct sg_clean_options {
+    unsigned flags; /* SG_CLEAN_* */
+    /* also mask ("[REDACTED]") the visible values these rules find, in
+     * text, CSV and XLSX: rule ids, or prefixes ending in "." ("pii.");
+     * the scanner's engine must list every finding (max findings per rule
+     * high enough), and the copy must hold none of them afterwards */
+    const char *const *redact;
+    size_t nredact;
+} sg_clean_options;
+
+sg_status sg_clean_ex(sg_scanner *sc, const char *in, const char *out,
+                      const sg_clean_options *options, sg_clean_fn note, void *opaque,
+                      char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

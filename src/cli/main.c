@@ -635,6 +635,9 @@ static void clean_usage(FILE *fp)
             "                          visible sheet (or DOCX/ODT table), named OUT with\n"
             "                          -SHEET before .csv, or OUT with %%s replaced\n"
             "      --keep-formulas     keep formulas (default: their values only)\n"
+            "      --redact RULES      also mask what these rules find where it can be seen\n"
+            "                          (text, CSV, XLSX): rule ids or prefixes such as\n"
+            "                          pii.uk_nino,pii.email or pii. (may be repeated)\n"
             "      --dry-run           report what would be removed (as scan does, with\n"
             "                          -f text|jsonl|sarif); write nothing\n"
             "  -f, --format FMT        --dry-run report format\n"
@@ -663,6 +666,7 @@ static int cmd_clean(int argc, char **argv)
         {"to", required_argument, NULL, OPT_TO},
         {"keep-formulas", no_argument, NULL, OPT_KEEP_FORMULAS},
         {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+        {"redact", required_argument, NULL, OPT_REDACT},
         {"format", required_argument, NULL, 'f'},
         {"quiet", no_argument, NULL, 'q'},
         {"config", required_argument, NULL, OPT_CONFIG},
@@ -677,6 +681,9 @@ static int cmd_clean(int argc, char **argv)
         {NULL, 0, NULL, 0}};
     const char *output = NULL, *dir = NULL, *config = NULL, *format = NULL;
     bool to_csv = false, keep_formulas = false, dry_run = false, quiet = false, no_config = false;
+    char *redact_buf[64];
+    const char *redact[64];
+    size_t nredact = 0, nbuf = 0;
     /* options passed on to the scan of --dry-run */
     char *pass[32];
     int npass = 0;
@@ -713,6 +720,30 @@ static int cmd_clean(int argc, char **argv)
         case OPT_DRY_RUN:
             dry_run = true;
             break;
+        case OPT_REDACT: {
+            if (nbuf == 64)
+                return usage_error("%s", "too many --redact");
+            char *copy = strdup(optarg);
+            if (!copy)
+                return EXIT_TROUBLE;
+            redact_buf[nbuf++] = copy;
+            for (char *t = strtok(copy, ","); t; t = strtok(NULL, ",")) {
+                size_t tl = strlen(t);
+                bool known = false;
+                for (size_t i = 0; i < sg_rule_count() && !known; i++) {
+                    const char *id = sg_rule_at(i)->id;
+                    known = strcmp(id, t) == 0 || (tl && t[tl - 1] == '.' && strncmp(id, t, tl) == 0);
+                }
+                if (!known)
+                    return usage_error("--redact: no rule '%s' (see '%s rules'; a prefix ends "
+                                       "in '.')",
+                                       t, prog);
+                if (nredact == 64)
+                    return usage_error("%s", "too many rules to --redact");
+                redact[nredact++] = t;
+            }
+            break;
+        }
         case 'f':
             format = optarg;
             break;
@@ -812,6 +843,8 @@ static int cmd_clean(int argc, char **argv)
             st = sg_engine_set(eng, limits[i].id, limits[i].value);
     if (st == SG_OK)
         st = sg_engine_set(eng, SG_OPT_HASH, 0);
+    if (st == SG_OK && nredact) /* every value found must be listed to be masked */
+        st = sg_engine_set(eng, SG_OPT_MAX_FINDINGS_PER_RULE, 10000000);
     if (st == SG_OK)
         st = sg_engine_compile(eng);
     sg_scanner *sc = NULL;
@@ -855,8 +888,9 @@ static int cmd_clean(int argc, char **argv)
         if (!quiet)
             printf("%s -> %s\n", in, target);
         char err[512];
-        st = sg_clean(sc, in, target, flags, on_clean_note, quiet ? NULL : (void *)1, err,
-                      sizeof(err));
+        sg_clean_options co = {flags, redact, nredact};
+        st = sg_clean_ex(sc, in, target, &co, on_clean_note, quiet ? NULL : (void *)1, err,
+                         sizeof(err));
         fflush(stdout);
         if (st == SG_E_NOT_CLEAN) {
             fprintf(stderr, "%s: %s: not cleaned: %s\n", prog, in, err);
@@ -872,6 +906,8 @@ static int cmd_clean(int argc, char **argv)
     free(done);
     sg_scanner_free(sc);
     sg_engine_free(eng);
+    for (size_t i = 0; i < nbuf; i++)
+        free(redact_buf[i]);
     if (fflush(stdout) != 0)
         rc = EXIT_TROUBLE;
     return rc;

@@ -47,6 +47,8 @@ sg_status sgi_clean_refuse(sgi_clean *c, sg_status st, const char *fmt, ...)
 /* ----------------------------------------------------- what a scan says */
 
 typedef struct look {
+    const sgi_clean *c;
+    unsigned long long redact_left; /* findings of the --redact rules */
     char format[32];
     sg_status status;
     char error[400];
@@ -66,6 +68,8 @@ static int on_look(void *opaque, const sg_file_result *r)
     size_t o = 0;
     for (size_t i = 0; i < r->nrule_counts; i++) {
         const sg_rule_info *ri = sg_rule_at(i);
+        if (r->rule_counts[i] && ri && l->c && sgi_redact_wanted(l->c, ri->id))
+            l->redact_left += r->rule_counts[i];
         if (!r->rule_counts[i] || !ri || strncmp(ri->id, "hidden.", 7) != 0)
             continue;
         l->hidden += r->rule_counts[i];
@@ -76,9 +80,10 @@ static int on_look(void *opaque, const sg_file_result *r)
     return 0;
 }
 
-static sg_status look_at(sg_scanner *sc, const char *path, look *l)
+static sg_status look_at(sg_scanner *sc, const sgi_clean *c, const char *path, look *l)
 {
     memset(l, 0, sizeof(*l));
+    l->c = c;
     return sg_scan_path(sc, path, on_look, l);
 }
 
@@ -132,16 +137,23 @@ static bool sync_path(const char *path)
 
 /* The temporary file is written: scan it, then keep it as target or not. */
 static sg_status verify_and_place(sgi_clean *c, sg_scanner *sc, const char *tmp,
-                                  const char *target)
+                                  const char *target, const char *format)
 {
     look l;
-    sg_status st = look_at(sc, tmp, &l);
+    sg_status st = SG_OK;
+    if (c->nredact)
+        st = sgi_redact(c, tmp, format);
+    if (st == SG_OK)
+        st = look_at(sc, c, tmp, &l);
     if (st == SG_OK && l.status != SG_OK)
         st = sgi_clean_refuse(c, SG_E_NOT_CLEAN, "the cleaned file cannot be read back: %s",
                               l.error[0] ? l.error : sg_strerror(l.status));
     else if (st == SG_OK && l.hidden)
         st = sgi_clean_refuse(c, SG_E_NOT_CLEAN, "hidden content remained: %s",
                               l.hidden_rules);
+    else if (st == SG_OK && l.redact_left)
+        st = sgi_clean_refuse(c, SG_E_NOT_CLEAN, "%llu values to redact remained",
+                              l.redact_left);
     if (st == SG_OK && !(c->flags & SG_CLEAN_DRY_RUN)) {
         if (!sync_path(tmp) || rename(tmp, target) != 0)
             st = sgi_clean_refuse(c, SG_E_WRITE, "cannot write %s: %s", target,
@@ -216,7 +228,7 @@ sg_status sgi_clean_emit_csv(sgi_clean *c, const char *name, const char *data, s
         unlink(tmp);
         return st;
     }
-    st = verify_and_place(c, c->sc, tmp, target);
+    st = verify_and_place(c, c->sc, tmp, target, "csv");
     if (st == SG_OK) {
         c->csv_files++;
         if (c->note) {
@@ -264,19 +276,28 @@ static sg_status copy_as_is(sgi_clean *c, const char *in, const char *out)
 sg_status sg_clean(sg_scanner *sc, const char *in, const char *out, unsigned flags,
                    sg_clean_fn note, void *opaque, char *err, size_t errlen)
 {
+    sg_clean_options o = {flags, NULL, 0};
+    return sg_clean_ex(sc, in, out, &o, note, opaque, err, errlen);
+}
+
+sg_status sg_clean_ex(sg_scanner *sc, const char *in, const char *out,
+                      const sg_clean_options *opt, sg_clean_fn note, void *opaque, char *err,
+                      size_t errlen)
+{
     if (err && errlen)
         err[0] = '\0';
-    if (!sc || !in || !out || !*in || !*out)
+    if (!sc || !in || !out || !*in || !*out || !opt || (opt->nredact && !opt->redact))
         return SG_E_INVALID;
+    unsigned flags = opt->flags;
     sgi_clean c = {.eng = sc->eng, .sc = sc, .flags = flags, .note = note, .opaque = opaque,
-                   .in = in, .csv_out = out};
+                   .in = in, .csv_out = out, .redact = opt->redact, .nredact = opt->nredact};
     sg_status st = SG_OK;
     look l;
     if (same_file(in, out)) {
         st = sgi_clean_refuse(&c, SG_E_INVALID, "%s", "the output would replace the input");
         goto done;
     }
-    st = look_at(sc, in, &l);
+    st = look_at(sc, NULL, in, &l);
     if (st != SG_OK)
         goto done;
     if (l.status != SG_OK) {
@@ -327,7 +348,7 @@ sg_status sg_clean(sg_scanner *sc, const char *in, const char *out, unsigned fla
     else
         st = copy_as_is(&c, in, tmp);
     if (st == SG_OK)
-        st = verify_and_place(&c, sc, tmp, out);
+        st = verify_and_place(&c, sc, tmp, out, l.format);
     else
         unlink(tmp);
 done:

@@ -10,6 +10,7 @@
  *   clean_odf.c      ODS, ODT, ODP: the same for OpenDocument
  *   clean_image.c    JPEG and PNG without metadata or trailing data
  *   clean_csv.c      --to csv: the visible values of sheets and tables
+ *   redact.c         --redact: visible values masked in text, CSV, XLSX
  *   xml_rewrite.c    expat in, the same XML out, as a filter decides
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
@@ -68,6 +69,9 @@ typedef struct sgi_clean {
     void *opaque;
     char error[512];
     unsigned long long removed;   /* things removed */
+    /* --redact: rule ids, or prefixes ending in "." */
+    const char *const *redact;
+    size_t nredact;
     /* --to csv */
     const char *csv_out;          /* the output path, or its pattern */
     unsigned long long csv_files; /* written */
@@ -93,6 +97,11 @@ sg_status sgi_clean_emit_csv(sgi_clean *c, const char *name, const char *data, s
 
 /* A new temporary file beside target, ending in ext; its descriptor. */
 int sgi_clean_temp(const char *target, const char *ext, char *tmp, size_t n);
+/* --redact: mask in the file at path (format as scanned) the visible values
+ * the rules find; is rule one of them? */
+sg_status sgi_redact(sgi_clean *c, const char *path, const char *format);
+bool sgi_redact_wanted(const sgi_clean *c, const char *rule);
+
 /* Write a file whole (an existing temporary file). */
 sg_status sgi_write_file(const char *path, const void *data, size_t n, char *err, size_t errlen);
 
