@@ -6,8 +6,10 @@
 #                             it links), libexif, libiptcdata, libheif,
 #                             libyaml, PCRE2
 #   scripts/setup.sh --test   also what the tests need: cmocka, Python's
-#                             jsonschema, and Microsoft's SARIF validator
-#                             (npm, into .deps/; used by tests/cli only)
+#                             jsonschema, Microsoft's SARIF validator (npm,
+#                             into .deps/), and for the clean tests
+#                             LibreOffice headless, qpdf, poppler-utils,
+#                             openpyxl and mat2 (the peer they measure)
 #   scripts/setup.sh --bench  also the benchmark peers: ripgrep, GNU time,
 #                             pdftotext (poppler-utils), mutool (mupdf-tools)
 #
@@ -31,6 +33,8 @@ pkgs="$pkgs libmupdf-dev libfreetype-dev libharfbuzz-dev libjpeg-dev libpng-dev 
 pkgs="$pkgs libjbig2dec0-dev libgumbo-dev libmujs-dev libbrotli-dev zlib1g-dev libexif-dev"
 pkgs="$pkgs libiptcdata0-dev libheif-dev libyaml-dev libpcre2-dev"
 [ $want_test = 1 ] && pkgs="$pkgs libcmocka-dev python3 python3-jsonschema"
+[ $want_test = 1 ] && pkgs="$pkgs libreoffice-calc-nogui libreoffice-writer-nogui libreoffice-impress-nogui"
+[ $want_test = 1 ] && pkgs="$pkgs qpdf poppler-utils python3-openpyxl mat2"
 [ $want_bench = 1 ] && pkgs="$pkgs ripgrep time python3 poppler-utils mupdf-tools python3-reportlab python3-openpyxl"
 
 missing=""

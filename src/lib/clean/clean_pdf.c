@@ -428,6 +428,13 @@ static void clean_stream_object(pclean *p, int num)
     fz_var(clean);
     fz_try(ctx)
     {
+        /* An indirect /Length may point anywhere, at its own stream too
+         * (which sends MuPDF's writer round in circles): the writer sets
+         * the length itself, so a direct number is all it needs. */
+        pdf_obj *l = pdf_dict_get(ctx, o, PDF_NAME(Length));
+        if (pdf_is_indirect(ctx, l))
+            pdf_dict_put_int(ctx, o, PDF_NAME(Length),
+                             pdf_is_int(ctx, pdf_resolve_indirect(ctx, l)) ? pdf_to_int(ctx, l) : 0);
         if (pdf_dict_get(ctx, o, PDF_NAME(Metadata)))
             pdf_dict_del(ctx, o, PDF_NAME(Metadata));
         pdf_obj *f = pdf_dict_get(ctx, o, PDF_NAME(Filter));
