@@ -45,7 +45,7 @@ typedef struct pclean {
     int noff;
     unsigned long long layer_glyphs, layer_marks;
     unsigned long long glyphs_dropped, missed, annots_removed, annots_stripped, widgets,
-        scripts, pictures;
+        scripts, pictures, flattened;
     bool nomem;
 } pclean;
 
@@ -304,6 +304,94 @@ static void drop_field_value(fz_context *ctx, pdf_obj *w)
     }
 }
 
+/* The appearance a widget shows now: its normal appearance, or the state
+ * of it that /AS names (a check box, a radio button). */
+static pdf_obj *shown_appearance(fz_context *ctx, pdf_obj *a)
+{
+    pdf_obj *const n = pdf_dict_get(ctx, pdf_dict_get(ctx, a, PDF_NAME(AP)), PDF_NAME(N));
+    if (pdf_is_stream(ctx, n))
+        return n;
+    pdf_obj *const state = pdf_dict_get(ctx, n, pdf_dict_get(ctx, a, PDF_NAME(AS)));
+    return pdf_is_stream(ctx, state) ? state : NULL;
+}
+
+/* A form field flattened: its appearance is drawn into the page's content
+ * where the reader saw it (ISO 32000-1, 12.5.5: the appearance's box,
+ * through its matrix, mapped onto the annotation's rectangle), and the
+ * field, with its value, goes. What the field showed stays; a value it
+ * did not show (a stale one, a list's other choices) does not. */
+static void flatten_widget(pclean *p, pdf_page *page, pdf_obj *a, pdf_obj *ap)
+{
+    fz_context *ctx = p->fz;
+    if (!ap)
+        return;
+    fz_rect bbox = pdf_dict_get_rect(ctx, ap, PDF_NAME(BBox));
+    fz_rect tb = fz_transform_rect(bbox, pdf_dict_get_matrix(ctx, ap, PDF_NAME(Matrix)));
+    fz_rect r = pdf_dict_get_rect(ctx, a, PDF_NAME(Rect));
+    if (fz_is_empty_rect(tb) || fz_is_empty_rect(r))
+        return;
+    float sx = (r.x1 - r.x0) / (tb.x1 - tb.x0), sy = (r.y1 - r.y0) / (tb.y1 - tb.y0);
+    pdf_obj *res = NULL, *xo = NULL, *contents = NULL, *pre = NULL, *post = NULL;
+    fz_buffer *b = NULL;
+    fz_var(res);
+    fz_var(xo);
+    fz_var(contents);
+    fz_var(pre);
+    fz_var(post);
+    fz_var(b);
+    fz_try(ctx)
+    {
+        if (!pdf_dict_get(ctx, ap, PDF_NAME(Subtype)))
+            pdf_dict_put(ctx, ap, PDF_NAME(Subtype), PDF_NAME(Form));
+        pdf_dict_put(ctx, ap, PDF_NAME(Type), PDF_NAME(XObject));
+        /* the page's own copies of its resources and their XObjects:
+         * either may be shared with other pages */
+        pdf_obj *old = pdf_dict_get_inheritable(ctx, page->obj, PDF_NAME(Resources));
+        res = pdf_is_dict(ctx, old) ? pdf_copy_dict(ctx, old) : pdf_new_dict(ctx, p->doc, 2);
+        pdf_obj *ox = pdf_dict_get(ctx, res, PDF_NAME(XObject));
+        xo = pdf_is_dict(ctx, ox) ? pdf_copy_dict(ctx, ox) : pdf_new_dict(ctx, p->doc, 1);
+        char name[32];
+        for (int k = 0;; k++) {
+            snprintf(name, sizeof(name), "SGField%d", k);
+            if (!pdf_dict_gets(ctx, xo, name))
+                break;
+        }
+        pdf_dict_puts(ctx, xo, name, ap);
+        pdf_dict_put(ctx, res, PDF_NAME(XObject), xo);
+        pdf_dict_put(ctx, page->obj, PDF_NAME(Resources), res);
+        /* the old content in q...Q, so its state cannot leak into ours */
+        b = fz_new_buffer_from_copied_data(ctx, (const unsigned char *)"q\n", 2);
+        pre = pdf_add_stream(ctx, p->doc, b, NULL, 0);
+        fz_drop_buffer(ctx, b);
+        b = NULL;
+        b = fz_new_buffer(ctx, 128);
+        fz_append_printf(ctx, b, "\nQ\nq %g 0 0 %g %g %g cm /%s Do Q\n", sx, sy,
+                         r.x0 - tb.x0 * sx, r.y0 - tb.y0 * sy, name);
+        post = pdf_add_stream(ctx, p->doc, b, NULL, 0);
+        pdf_obj *c = pdf_dict_get(ctx, page->obj, PDF_NAME(Contents));
+        contents = pdf_new_array(ctx, p->doc, 4);
+        pdf_array_push(ctx, contents, pre);
+        if (pdf_is_array(ctx, c))
+            for (int i = 0, n = pdf_array_len(ctx, c); i < n; i++)
+                pdf_array_push(ctx, contents, pdf_array_get(ctx, c, i));
+        else if (pdf_is_stream(ctx, c))
+            pdf_array_push(ctx, contents, c);
+        pdf_array_push(ctx, contents, post);
+        pdf_dict_put(ctx, page->obj, PDF_NAME(Contents), contents);
+    }
+    fz_always(ctx)
+    {
+        pdf_drop_obj(ctx, res);
+        pdf_drop_obj(ctx, xo);
+        pdf_drop_obj(ctx, contents);
+        pdf_drop_obj(ctx, pre);
+        pdf_drop_obj(ctx, post);
+        fz_drop_buffer(ctx, b);
+    }
+    fz_catch(ctx)
+        fz_rethrow(ctx);
+}
+
 static void clean_annotations(pclean *p, pdf_page *page)
 {
     fz_context *ctx = p->fz;
@@ -331,7 +419,11 @@ static void clean_annotations(pclean *p, pdf_page *page)
             if (hidden) {
                 drop_field_value(ctx, a);
                 p->widgets++;
+            } else {
+                flatten_widget(p, page, a, shown_appearance(ctx, a));
+                p->flattened++;
             }
+            gone = true;
         } else if (strcmp(type, "Link") == 0) {
             drop_actions(p, a);
             gone = false;
@@ -401,6 +493,13 @@ static void clean_page(pclean *p, int index, pdf_page_rec *rec)
                            index + 1, p->glyphs_dropped - before);
         if (p->glyphs_dropped - before < p->nkeys)
             p->missed++; /* noted, not met by the filter: the re-scan will judge */
+        fz_try(ctx)
+            pdf_update_page(ctx, page); /* appearances a viewer would make first */
+        fz_catch(ctx)
+        {
+            if (p->st->timed_out || p->st->over_memory)
+                fz_rethrow(ctx);
+        }
         clean_annotations(p, page);
         drop_actions(p, page->obj);
         pdf_dict_dels(ctx, page->obj, "Thumb");
@@ -542,7 +641,12 @@ static void clean_document(pclean *p)
         pdf_dict_del(ctx, acro, PDF_NAME(XFA));
         sgi_clean_note(p->c, "%s", "XFA form data removed");
     }
-    clean_fields(p, pdf_dict_get(ctx, acro, PDF_NAME(Fields)), 0);
+    if (acro) {
+        /* every field was flattened into its page or removed */
+        clean_fields(p, pdf_dict_get(ctx, acro, PDF_NAME(Fields)), 0);
+        pdf_dict_del(ctx, root, PDF_NAME(AcroForm));
+        sgi_clean_note(p->c, "%s", "form removed (the fields' appearances are drawn on the pages)");
+    }
     if (pdf_dict_get(ctx, root, PDF_NAME(OCProperties))) {
         /* what the layers that were off held is gone from the pages;
          * without the configuration every layer left is simply shown */
@@ -604,6 +708,9 @@ sg_status sgi_clean_pdf(sgi_clean *c, sg_scanner *sc, const char *in, const char
             if (p.annots_stripped)
                 sgi_clean_note(c, "%llu annotations kept as drawn, without text or author",
                                p.annots_stripped);
+            if (p.flattened)
+                sgi_clean_note(c, "%llu form fields flattened: drawn as shown, values gone",
+                               p.flattened);
             if (p.widgets)
                 sgi_clean_note(c, "%llu hidden form fields emptied and removed", p.widgets);
             if (p.scripts)
