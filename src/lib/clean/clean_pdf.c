@@ -654,12 +654,42 @@ static void clean_document(pclean *p)
         sgi_clean_note(p->c, "%s", "layers that were off removed; the layer list dropped");
     }
     if (pdf_dict_get(ctx, root, PDF_NAME(Metadata)) || pdf_dict_get(ctx, trailer, PDF_NAME(Info))) {
+        /* emptied as well as unlinked: a repaired file's writer may find
+         * the dictionary again and link it back */
+        pdf_obj *info = pdf_dict_get(ctx, trailer, PDF_NAME(Info));
+        while (pdf_is_dict(ctx, info) && pdf_dict_len(ctx, info) > 0)
+            pdf_dict_del(ctx, info, pdf_dict_get_key(ctx, info, 0));
         pdf_dict_del(ctx, root, PDF_NAME(Metadata));
         pdf_dict_del(ctx, trailer, PDF_NAME(Info));
         sgi_clean_note(p->c, "%s", "document information and XMP metadata removed");
     }
     pdf_dict_dels(ctx, root, "PieceInfo");
     pdf_dict_del(ctx, root, PDF_NAME(Perms));
+}
+
+/* Every object loaded once before anything is changed: MuPDF repairs a
+ * damaged file when it first meets the damage, and a repair rebuilds the
+ * trailer (its /Info with it) from the bytes; it must not come after the
+ * cleaning, in the middle of writing. */
+static void load_one(pclean *p, int num)
+{
+    fz_context *ctx = p->fz;
+    fz_try(ctx)
+        pdf_cache_object(ctx, p->doc, num);
+    fz_catch(ctx)
+    {
+        if (p->st->timed_out || p->st->over_memory)
+            fz_rethrow(ctx);
+    }
+}
+
+static void load_all(pclean *p)
+{
+    for (int i = 1; i < pdf_xref_len(p->fz, p->doc); i++) {
+        if ((i & 1023) == 0 && sgi_pdf_time_up(p->st))
+            fz_throw(p->fz, FZ_ERROR_GENERIC, "time limit reached");
+        load_one(p, i);
+    }
 }
 
 sg_status sgi_clean_pdf(sgi_clean *c, sg_scanner *sc, const char *in, const char *out)
@@ -680,6 +710,7 @@ sg_status sgi_clean_pdf(sgi_clean *c, sg_scanner *sc, const char *in, const char
         if (pdf_needs_password(ctx, p.doc)) {
             status = sgi_clean_refuse(c, SG_E_UNSUPPORTED, "%s", "encrypted (password protected)");
         } else {
+            load_all(&p);
             int nl = pdf_count_layers(ctx, p.doc);
             for (int i = 0; i < nl && p.noff < 256; i++)
                 if (!pdf_layer_is_enabled(ctx, p.doc, i))
@@ -724,6 +755,10 @@ sg_status sgi_clean_pdf(sgi_clean *c, sg_scanner *sc, const char *in, const char
             wo.do_compress = 1;
             wo.do_compress_images = 0;
             wo.do_compress_fonts = 1;
+            /* a file that opened without a password has no secret to keep;
+             * its encryption (an owner's permissions) is not carried over,
+             * which also spares unknown security handlers being rewritten */
+            wo.do_encrypt = PDF_ENCRYPT_NONE;
             pdf_save_document(ctx, p.doc, out, &wo);
             sgi_clean_note(c, "%s", "written whole: earlier revisions and unused objects gone");
         }
