@@ -485,14 +485,6 @@ static void clean_page(pclean *p, int index, pdf_page_rec *rec)
             fz_drop_page(ctx, (fz_page *)page);
             page = pdf_load_page(ctx, p->doc, index);
         }
-        note_hidden_glyphs(p, page, rec);
-        unsigned long long before = p->glyphs_dropped;
-        filter_page(p, page);
-        if (p->glyphs_dropped > before)
-            sgi_clean_note(p->c, "page %d: %llu hidden characters removed from the page",
-                           index + 1, p->glyphs_dropped - before);
-        if (p->glyphs_dropped - before < p->nkeys)
-            p->missed++; /* noted, not met by the filter: the re-scan will judge */
         fz_try(ctx)
             pdf_update_page(ctx, page); /* appearances a viewer would make first */
         fz_catch(ctx)
@@ -501,6 +493,18 @@ static void clean_page(pclean *p, int index, pdf_page_rec *rec)
                 fz_rethrow(ctx);
         }
         clean_annotations(p, page);
+        /* the fields drawn into the page may hide what lies under them */
+        fz_drop_page(ctx, (fz_page *)page);
+        page = NULL;
+        page = pdf_load_page(ctx, p->doc, index);
+        note_hidden_glyphs(p, page, rec);
+        unsigned long long before = p->glyphs_dropped;
+        filter_page(p, page);
+        if (p->glyphs_dropped > before)
+            sgi_clean_note(p->c, "page %d: %llu hidden characters removed from the page",
+                           index + 1, p->glyphs_dropped - before);
+        if (p->glyphs_dropped - before < p->nkeys)
+            p->missed++; /* noted, not met by the filter: the re-scan will judge */
         drop_actions(p, page->obj);
         pdf_dict_dels(ctx, page->obj, "Thumb");
         pdf_dict_del(ctx, page->obj, PDF_NAME(Metadata));
