@@ -78,7 +78,7 @@ unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
 # which CLI test classes to run (all by default)
-CLI_TESTS ?= test_cli test_office test_pdf
+CLI_TESTS ?= test_cli test_office test_pdf test_clean
 cli-test: $(BIN)
 	cd tests/cli && SPILLGUARD=$(abspath $(BIN)) /usr/bin/python3 -m unittest -v $(CLI_TESTS)
 
@@ -87,7 +87,7 @@ replay: $(BUILD)/tests/replay
 
 test: unit cli-test replay
 
-SAN_CLI_TESTS := test_cli.Examples test_cli.Walk test_cli.ExitCodes test_cli.Output test_cli.Sarif test_office test_pdf
+SAN_CLI_TESTS := test_cli.Examples test_cli.Walk test_cli.ExitCodes test_cli.Output test_cli.Sarif test_office test_pdf test_clean
 
 asan:
 	$(MAKE) BUILD=build-asan OPT=-O1 \

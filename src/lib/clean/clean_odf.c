@@ -4,7 +4,8 @@
  * A new package, member by member (mimetype first and stored, as the
  * format asks):
  *   - dropped: embedded objects ("Object N/"), macros (Basic/, Scripts/),
- *     the thumbnail, settings.xml (printer and view settings), signatures;
+ *     the thumbnail, settings.xml (printer and view settings),
+ *     Configurations2/ (the editor's menus and toolbars), signatures;
  *   - meta.xml keeps its root and nothing in it;
  *   - content.xml and styles.xml are rewritten: hidden sheets (a table
  *     style with table:display="false"), hidden and filtered rows, hidden
@@ -483,7 +484,7 @@ static sgi_xr_action manifest_start(void *opaque, sgi_xr *x, const char *name, c
 
 static bool member_dropped(const char *n)
 {
-    static const char *const dirs[] = {"Basic/", "Scripts/", "Thumbnails/", NULL};
+    static const char *const dirs[] = {"Basic/", "Scripts/", "Thumbnails/", "Configurations2/", NULL};
     for (size_t i = 0; dirs[i]; i++)
         if (strncmp(n, dirs[i], strlen(dirs[i])) == 0)
             return true;

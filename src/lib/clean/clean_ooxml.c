@@ -209,7 +209,8 @@ static bool hidden_part(const char *n)
            has_dir(n, "pivotTables/") || has_dir(n, "threadedComments/") ||
            has_dir(n, "persons/") || has_dir(n, "notesSlides/") || has_dir(n, "comments/") ||
            has_dir(n, "queryTables/") || has_dir(n, "revisions/") ||
-           strcasecmp(n, "docProps/custom.xml") == 0 || ends_with(n, "vbaProject.bin") ||
+           strcasecmp(n, "docProps/custom.xml") == 0 ||
+           strncasecmp(n, "docProps/thumbnail", 18) == 0 || ends_with(n, "vbaProject.bin") ||
            ends_with(n, "vbaData.xml") || strcasecmp(n, "xl/connections.xml") == 0 ||
            strcasecmp(n, "xl/sharedStrings.xml") == 0 || ends_with(n, "commentAuthors.xml") ||
            ends_with(n, "authors.xml") || ends_with(n, "people.xml") ||
