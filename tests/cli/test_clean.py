@@ -96,7 +96,8 @@ def pgm_pages(path, outdir, tag):
     run(["pdftoppm", "-cropbox", "-r", "50", "-gray", path, os.path.join(outdir, tag)])
     pages = []
     for f in sorted(x for x in os.listdir(outdir) if x.startswith(tag + "-")):
-        data = open(os.path.join(outdir, f), "rb").read()
+        with open(os.path.join(outdir, f), "rb") as fh:
+            data = fh.read()
         magic, w, h, _maxval, pix = data.split(maxsplit=4)
         assert magic == b"P5"
         pages.append((int(w), int(h), pix))
@@ -670,6 +671,33 @@ class Cli(unittest.TestCase):
         self.assertEqual(clean(src, out)[0], 0)
         self.assertEqual(hidden_rules(out), [])
         check_package(self, out)
+
+
+class Mat2(unittest.TestCase):
+    """Acceptance 4: mat2 on the same fixtures in the same run; the table
+    (build/mat2-compare.md) is what docs/CLEAN.md quotes."""
+
+    def test_compare(self):
+        import compare_mat2
+        rows = compare_mat2.compare()
+        self.assertEqual(len(rows), len(OFFICE_FIXTURES) + len(PDF_FIXTURES))
+        md = compare_mat2.markdown(rows)
+        os.makedirs(os.path.join(ROOT, "build"), exist_ok=True)
+        with open(os.path.join(ROOT, "build", "mat2-compare.md"), "w") as f:
+            f.write(md)
+        print("\n" + md, file=sys.stderr)
+        for r in rows:
+            sg = r["spillguard"]
+            self.assertIsNotNone(sg, r["fixture"])
+            self.assertEqual((sg["left"], sg["pii"]), ([], 0), r["fixture"])
+            if r["fixture"] in PRINTS_HIDDEN:
+                self.assertTrue(sg["look"].startswith("fewer words"), r)
+            elif r["fixture"] in LOOK_CHANGES:
+                self.assertIn("of pixels differ", sg["look"])
+            else:
+                self.assertTrue(sg["look"].startswith("same"), r)
+        # the measurement measures: mat2's copies are judged too
+        self.assertTrue(any(r["mat2"] for r in rows))
 
 
 class Corpus(unittest.TestCase):
