@@ -88,6 +88,11 @@ def pdf_lines(path):
     return [l.strip() for l in res.stdout.decode().splitlines() if l.strip()]
 
 
+def png_size(data):
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
 def squash(s):
     return " ".join(s.split())
 
@@ -663,6 +668,33 @@ class Cli(unittest.TestCase):
                 else:
                     self.assertTrue(a.startswith(b[:-12]))
                     self.assertTrue(b.endswith(b"IEND\xaeB`\x82"))
+
+    def test_cropped_pictures_cut_down(self):
+        """Pictures cropped in place keep only what is shown, and the slide
+        looks the same (to a pixel's rounding)."""
+        src = os.path.join(CORPUS, "poi", "54542_cropped_bitmap.pptx")
+        self.assertIn("hidden.cropped_image", hidden_rules(src))
+        out = os.path.join(self.d, "cropped.pptx")
+        rc, err = clean(src, out)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(hidden_rules(out), [])
+        check_package(self, out)
+        with zipfile.ZipFile(src) as z:
+            w0, h0 = png_size(z.read("ppt/media/image1.png"))
+        with zipfile.ZipFile(out) as z:
+            slide = z.read("ppt/slides/slide1.xml").decode()
+            shown = [n for n in z.namelist() if "-shown" in n]
+            sizes = [png_size(z.read(n)) for n in shown]
+        self.assertEqual(len(shown), 5)
+        for w, h in sizes:
+            self.assertTrue(w <= w0 and h <= h0 and (w, h) != (w0, h0), (w, h, w0, h0))
+        # the padding (a negative inset) stays, measured on the cut picture
+        self.assertEqual(slide.count("<a:srcRect"), 2)
+        self.assertNotRegex(slide, r'<a:srcRect [^>]*="[1-9]')
+        pdfs = lo_to_pdf([src, out], os.path.join(self.d, "lo"), os.path.join(self.d, "prof"))
+        diff = look_difference(pdfs["54542_cropped_bitmap.pptx"], pdfs["cropped.pptx"], self.d)
+        self.assertIsNotNone(diff)
+        self.assertLess(diff, 0.03)
 
     def test_pictures_inside_documents_lose_exif(self):
         src = os.path.join(IMAGES, "photo.docx")

@@ -23,6 +23,8 @@
  */
 #include "clean_private.h"
 
+#include <math.h>
+
 #include <errno.h>
 #include <limits.h>
 #include <strings.h>
@@ -1203,6 +1205,299 @@ static sg_status clean_pptx(pkg *k)
     return st;
 }
 
+/* ------------------------------------------------------ cropped pictures */
+
+/* A picture cropped in place (<a:blipFill><a:blip r:embed/><a:srcRect/>)
+ * keeps what the crop hides. Each is cut down to what is shown into a new
+ * media part of its own (the same picture may be cropped differently
+ * elsewhere), its blip pointed there and its srcRect dropped: the page
+ * looks the same. The old relationship goes when nothing uses it, and
+ * the old picture with it when nothing else does. A picture neither JPEG
+ * nor PNG is left: the re-scan then refuses the copy. */
+
+typedef struct crop_hit {
+    unsigned fill;  /* which blipFill of the part (1, 2...) */
+    char rid[64];   /* its blip */
+    char nid[64];   /* the new relationship, or "" if not cut */
+    long f[4];      /* the insets cut away (the positive ones) */
+    long pad[4];    /* negative insets (padding), kept, as of the cut picture */
+    char pads[4][24];
+} crop_hit;
+
+typedef struct crops {
+    int depth, fill_depth; /* of the blipFill we are in, or 0 */
+    unsigned fills;        /* blipFills met */
+    char rid[64];
+    crop_hit *h;
+    size_t n, cap;
+    bool pass2;
+    unsigned long long dropped;
+} crops;
+
+static crop_hit *hit_of(crops *s, unsigned fill)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->h[i].fill == fill)
+            return &s->h[i];
+    return NULL;
+}
+
+static sgi_xr_action crop_start(void *opaque, sgi_xr *x, const char *name, const char **a)
+{
+    crops *s = opaque;
+    const char *l = sgi_xr_local(name);
+    s->depth++;
+    if (strcmp(l, "blipFill") == 0) {
+        s->fill_depth = s->depth;
+        s->fills++;
+        s->rid[0] = '\0';
+    } else if (s->fill_depth && strcmp(l, "blip") == 0) {
+        const char *id = attr(a, "embed");
+        snprintf(s->rid, sizeof(s->rid), "%s", id ? id : "");
+        crop_hit *h = s->pass2 ? hit_of(s, s->fills) : NULL;
+        if (h && h->nid[0]) {
+            /* the same attributes, the picture's id replaced */
+            static const char *na[66];
+            size_t j = 0;
+            for (size_t i = 0; a[i] && j < 64; i += 2) {
+                na[j++] = a[i];
+                na[j++] = strcmp(sgi_xr_local(a[i]), "embed") == 0 ? h->nid : a[i + 1];
+            }
+            na[j] = NULL;
+            sgi_xr_set_attrs(x, na);
+        }
+    } else if (s->fill_depth && strcmp(l, "srcRect") == 0 && s->rid[0]) {
+        if (s->pass2) {
+            crop_hit *h = hit_of(s, s->fills);
+            if (!h || !h->nid[0])
+                return SGI_XR_KEEP;
+            s->dropped++;
+            if (!h->pad[0] && !h->pad[1] && !h->pad[2] && !h->pad[3]) {
+                s->depth--; /* no end() for a dropped element */
+                return SGI_XR_DROP;
+            }
+            /* padding stays, measured on the cut picture */
+            static const char *const pk[] = {"l", "t", "r", "b"};
+            static const char *na[10];
+            size_t j = 0;
+            for (int i = 0; i < 4; i++)
+                if (h->pad[i]) {
+                    snprintf(h->pads[i], sizeof(h->pads[i]), "%ld", h->pad[i]);
+                    na[j++] = pk[i];
+                    na[j++] = h->pads[i];
+                }
+            na[j] = NULL;
+            sgi_xr_set_attrs(x, na);
+            return SGI_XR_KEEP;
+        }
+        static const char *const keys[] = {"l", "t", "r", "b"};
+        long f[4];
+        bool pos = false;
+        for (int i = 0; i < 4; i++) {
+            const char *v = attr(a, keys[i]);
+            f[i] = v ? atol(v) : 0;
+            pos = pos || f[i] > 0;
+        }
+        if (!pos)
+            return SGI_XR_KEEP; /* nothing hidden (padding at most) */
+        if (s->n == s->cap) {
+            size_t nc = s->cap ? s->cap * 2 : 8;
+            crop_hit *nh = realloc(s->h, nc * sizeof(*nh));
+            if (!nh)
+                return SGI_XR_KEEP;
+            s->h = nh;
+            s->cap = nc;
+        }
+        crop_hit *h = &s->h[s->n++];
+        memset(h, 0, sizeof(*h));
+        h->fill = s->fills;
+        snprintf(h->rid, sizeof(h->rid), "%s", s->rid);
+        for (int i = 0; i < 4; i++)
+            h->f[i] = f[i] > 0 ? f[i] : 0;
+        /* an axis keeps 1 - (its positive insets) of the picture: padding
+         * on it is that much larger a share of the cut picture */
+        for (int i = 0; i < 4; i++) {
+            double kept = 100000.0 - (double)h->f[i % 2] - (double)h->f[i % 2 + 2];
+            h->pad[i] = f[i] < 0 && kept > 0 ? lround((double)f[i] * 100000.0 / kept) : 0;
+        }
+    }
+    return SGI_XR_KEEP;
+}
+
+static void crop_end(void *opaque, sgi_xr *x, const char *name)
+{
+    crops *s = opaque;
+    if (s->depth == s->fill_depth)
+        s->fill_depth = 0;
+    s->depth--;
+}
+
+/* A new part with this content (taken); its index, or -1. */
+static long add_part(pkg *k, const char *name, char *data, size_t len)
+{
+    part *np = realloc(k->p, (k->n + 1) * sizeof(part));
+    if (!np)
+        return -1;
+    k->p = np;
+    char *nm = strdup(name);
+    if (!nm)
+        return -1;
+    k->p[k->n] = (part){nm, false, data, len};
+    return (long)k->n++;
+}
+
+/* Relationships dropped by id (pass ids NULL-terminated). */
+typedef struct rel_drop {
+    const char *const *ids;
+} rel_drop;
+
+static sgi_xr_action rel_drop_start(void *opaque, sgi_xr *x, const char *name, const char **a)
+{
+    rel_drop *r = opaque;
+    if (strcmp(sgi_xr_local(name), "Relationship") != 0)
+        return SGI_XR_KEEP;
+    const char *id = attr(a, "Id");
+    for (size_t i = 0; id && r->ids[i]; i++)
+        if (strcmp(r->ids[i], id) == 0)
+            return SGI_XR_DROP;
+    return SGI_XR_KEEP;
+}
+
+/* Is id still named by an attribute of the part's XML? */
+static bool id_used(const char *xml, const char *id)
+{
+    char pat[80];
+    snprintf(pat, sizeof(pat), "=\"%s\"", id);
+    return strstr(xml, pat) != NULL;
+}
+
+static sg_status crop_part(pkg *k, size_t i, unsigned *serial)
+{
+    const char *nm = k->p[i].name;
+    crops s;
+    memset(&s, 0, sizeof(s));
+    static const sgi_xr_handlers h = {crop_start, crop_end, NULL, NULL};
+    sg_status st = rewrite(k, i, &h, &s); /* pass 1: what is cropped (output unchanged) */
+    if (st != SG_OK || s.n == 0) {
+        free(s.h);
+        return st;
+    }
+    char rn[1024];
+    rels_of(nm, rn, sizeof(rn));
+    long ri = find(k, rn);
+    rel_list rl;
+    relations(k, nm, &rl);
+    sgi_out add = {0};
+    size_t cut_n = 0;
+    for (size_t j = 0; ri >= 0 && j < s.n; j++) {
+        const char *target = rel_target(&rl, s.h[j].rid);
+        long m = target ? find(k, target) : -1;
+        if (m < 0)
+            continue;
+        size_t plen;
+        char *pd = read_part(k, (size_t)m, &plen);
+        if (!pd) {
+            st = SG_E_FORMAT;
+            break;
+        }
+        size_t outn = 0;
+        char why[200];
+        unsigned char *cut = sgi_clean_crop_picture(k->c, (const unsigned char *)pd, plen,
+                                                    s.h[j].f, &outn, why, sizeof(why));
+        free(pd);
+        if (!cut) {
+            sgi_clean_note(k->c, "%s: %s, left whole", nm, why);
+            continue;
+        }
+        /* beside the old picture: ppt/media/image3.png -> image3-shown1.png */
+        const char *dot = strrchr(target, '.'), *slash = strrchr(target, '/');
+        if (!dot || (slash && dot < slash))
+            dot = target + strlen(target);
+        char name[1100];
+        do
+            snprintf(name, sizeof(name), "%.*s-shown%u%s", (int)(dot - target), target,
+                     ++*serial, dot);
+        while (find(k, name) >= 0);
+        if (add_part(k, name, (char *)cut, outn) < 0) {
+            free(cut);
+            st = SG_E_NOMEM;
+            break;
+        }
+        nm = k->p[i].name; /* k->p moved */
+        do
+            snprintf(s.h[j].nid, sizeof(s.h[j].nid), "sgShown%u", ++*serial);
+        while (rel_target(&rl, s.h[j].nid));
+        char rel[1400];
+        snprintf(rel, sizeof(rel),
+                 "<Relationship Id=\"%s\" Type=\"http://schemas.openxmlformats.org/"
+                 "officeDocument/2006/relationships/image\" Target=\"/%s\"/>",
+                 s.h[j].nid, name);
+        sgi_out_puts(&add, rel);
+        cut_n++;
+    }
+    if (st == SG_OK && cut_n) {
+        s.pass2 = true;
+        s.depth = s.fill_depth = 0;
+        s.fills = 0;
+        st = rewrite(k, i, &h, &s); /* pass 2: new ids, no srcRect */
+    }
+    if (st == SG_OK && cut_n) {
+        /* the relationships: the new ones in, the old ones no longer named out */
+        size_t len;
+        char *d = read_part(k, (size_t)ri, &len);
+        const char **gone = calloc(s.n + 1, sizeof(char *));
+        size_t ngone = 0;
+        for (size_t j = 0; gone && j < s.n; j++)
+            if (s.h[j].nid[0] && !id_used(k->p[i].data, s.h[j].rid))
+                gone[ngone++] = s.h[j].rid;
+        char *close = d ? strstr(d, "</") : NULL;
+        for (char *c = close; c && (c = strstr(c + 2, "</"));)
+            close = c;
+        if (!d || !close || !gone || add.nomem) {
+            st = SG_E_NOMEM;
+        } else {
+            sgi_out o = {0};
+            sgi_out_put(&o, d, (size_t)(close - d));
+            sgi_out_put(&o, add.p, add.n);
+            sgi_out_puts(&o, close);
+            set_data(k, (size_t)ri, &o);
+            rel_drop rd = {gone};
+            static const sgi_xr_handlers dh = {rel_drop_start, NULL, NULL, NULL};
+            st = rewrite(k, (size_t)ri, &dh, &rd);
+        }
+        free(gone);
+        free(d);
+        if (st == SG_OK)
+            sgi_clean_note(k->c, "%s: %llu cropped pictures cut down to what is shown",
+                           k->p[i].name, s.dropped);
+    }
+    free(add.p);
+    rel_list_free(&rl);
+    free(s.h);
+    return st;
+}
+
+static sg_status crop_pictures(pkg *k)
+{
+    sg_status st = SG_OK;
+    unsigned serial = 0;
+    size_t n = k->n; /* parts added here are pictures */
+    for (size_t i = 0; st == SG_OK && i < n; i++) {
+        const char *nm = k->p[i].name;
+        if (k->p[i].drop || !ends_with(nm, ".xml") || strstr(nm, "_rels/"))
+            continue;
+        size_t len;
+        char *d = read_part(k, i, &len);
+        if (!d)
+            return SG_E_FORMAT;
+        bool any = strstr(d, "srcRect") != NULL;
+        free(d);
+        if (any)
+            st = crop_part(k, i, &serial);
+    }
+    return st;
+}
+
 /* -------------------------------------------------------------- package */
 
 /* Drop every part no longer reached through relationships from the
@@ -1384,6 +1679,8 @@ sg_status sgi_clean_ooxml(sgi_clean *c, const char *in, const char *out, const c
         st = clean_docx(k);
     else if (st == SG_OK && strncmp(format, "ppt", 3) == 0)
         st = clean_pptx(k);
+    if (st == SG_OK)
+        st = crop_pictures(k);
     /* what every package has */
     for (size_t i = 0; st == SG_OK && i < k->n; i++) {
         const char *nm = k->p[i].name;

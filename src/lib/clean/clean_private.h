@@ -90,6 +90,13 @@ sg_status sgi_clean_image(sgi_clean *c, const char *in, const char *out);
  * is neither (then keep it as it is). *n in, *n out. */
 unsigned char *sgi_clean_picture(const unsigned char *p, size_t *n);
 
+/* A JPEG or PNG cut down to what a crop shows: frac is the inset from
+ * the left, top, right and bottom edge in thousandths of a percent (as
+ * <a:srcRect>). The new picture (same format), or NULL with why. */
+unsigned char *sgi_clean_crop_picture(sgi_clean *c, const unsigned char *p, size_t n,
+                                      const long frac[4], size_t *out_n, char *why,
+                                      size_t whylen);
+
 /* --to csv: the visible values of each sheet or table, through
  * sgi_clean_emit_csv (name NULL when there is only one). */
 sg_status sgi_clean_csv(sgi_clean *c, const char *in, const char *format);
