@@ -301,6 +301,13 @@ sg_status sg_clean_ex(sg_scanner *sc, const char *in, const char *out,
     if (st != SG_OK)
         goto done;
     if (l.status != SG_OK) {
+        /* the scan's words, less what only a scan report needs */
+        char *cut = strstr(l.error, "; not checked");
+        if (cut)
+            *cut = '\0';
+        if (strncmp(l.error, "encrypted", 9) == 0 &&
+            (cut = strstr(l.error, ": format not yet supported")) != NULL)
+            *cut = '\0';
         st = sgi_clean_refuse(&c, l.status, "%s", l.error[0] ? l.error : sg_strerror(l.status));
         goto done;
     }
