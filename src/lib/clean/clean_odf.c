@@ -528,7 +528,11 @@ static sg_status write_package(odoc *o, const char *out)
             zip_int64_t idx = zip_file_add(z, o->m[i].name, src, ZIP_FL_ENC_UTF_8);
             if (idx < 0) {
                 zip_source_free(src);
-                st = sgi_clean_refuse(o->c, SG_E_WRITE, "cannot add %s", o->m[i].name);
+                st = zip_error_code_zip(zip_get_error(z)) == ZIP_ER_EXISTS
+                         ? sgi_clean_refuse(o->c, SG_E_FORMAT,
+                                            "damaged package: two members named %s",
+                                            o->m[i].name)
+                         : sgi_clean_refuse(o->c, SG_E_WRITE, "cannot add %s", o->m[i].name);
                 break;
             }
             zip_set_file_compression(z, (zip_uint64_t)idx, mt ? ZIP_CM_STORE : ZIP_CM_DEFLATE,

@@ -1622,7 +1622,11 @@ static sg_status write_package(pkg *k, const char *out)
             zip_int64_t idx = zip_file_add(z, k->p[i].name, src, ZIP_FL_ENC_UTF_8);
             if (idx < 0) {
                 zip_source_free(src);
-                st = sgi_clean_refuse(k->c, SG_E_WRITE, "cannot add %s", k->p[i].name);
+                st = zip_error_code_zip(zip_get_error(z)) == ZIP_ER_EXISTS
+                         ? sgi_clean_refuse(k->c, SG_E_FORMAT,
+                                            "damaged package: two members named %s",
+                                            k->p[i].name)
+                         : sgi_clean_refuse(k->c, SG_E_WRITE, "cannot add %s", k->p[i].name);
                 break;
             }
             zip_set_file_compression(z, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 6);

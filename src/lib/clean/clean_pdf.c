@@ -780,8 +780,13 @@ sg_status sgi_clean_pdf(sgi_clean *c, sg_scanner *sc, const char *in, const char
         else if (st->over_memory)
             status = sgi_clean_refuse(c, SG_E_LIMIT, "needs more than %llu MiB (--max-memory)",
                                       sc->eng->opt_max_doc_memory >> 20);
-        else
-            status = sgi_clean_refuse(c, SG_E_FORMAT, "%s", fz_caught_message(ctx));
+        else {
+            /* our own words stand; MuPDF's are about a damaged file */
+            const char *m = fz_caught_message(ctx);
+            bool ours = strncmp(m, "page ", 5) == 0 || strncmp(m, "a layer", 7) == 0 ||
+                        strncmp(m, "time limit", 10) == 0 || strncmp(m, "out of", 6) == 0;
+            status = sgi_clean_refuse(c, SG_E_FORMAT, "%s%s", ours ? "" : "damaged PDF: ", m);
+        }
     }
     sgi_pdf_page_free(&rec);
     free(p.keys);
