@@ -313,7 +313,7 @@ sg_status sg_clean_ex(sg_scanner *sc, const char *in, const char *out,
     }
     static const char *const ooxml[] = {"xlsx", "xlsm", "docx", "docm", "pptx", "pptm", NULL};
     static const char *const odf[] = {"ods", "odt", "odp", NULL};
-    static const char *const pictures[] = {"jpeg", "png", NULL};
+    static const char *const pictures[] = {"jpeg", "png", "gif", NULL};
     static const char *const plain[] = {"text", "csv", "tsv", NULL};
     static const char *const sheets[] = {"xlsx", "xlsm", "ods", "docx", "docm", "odt",
                                          "csv",  "tsv",  NULL};

@@ -11,6 +11,10 @@
  *         the picture looks (tRNS gAMA cHRM sRGB iCCP sBIT bKGD pHYs, and
  *         the APNG frames); dropped: text (tEXt zTXt iTXt), eXIf, tIME,
  *         private chunks and what follows IEND.
+ *   GIF   kept: header, screen and colour tables, images, graphic control
+ *         and plain-text extensions, the NETSCAPE2.0 loop; dropped:
+ *         comments, every other application extension (XMP among them)
+ *         and what follows the trailer.
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
@@ -140,12 +144,75 @@ bad:
     return NULL;
 }
 
+/* The data sub-blocks starting at i: the index after their terminator,
+ * or 0 if they run past the end. */
+static size_t gif_blocks(const unsigned char *p, size_t n, size_t i)
+{
+    while (i < n) {
+        size_t len = p[i];
+        if (len == 0)
+            return i + 1;
+        i += 1 + len;
+    }
+    return 0;
+}
+
+static unsigned char *clean_gif(const unsigned char *p, size_t n, size_t *out_n)
+{
+    if (n < 13)
+        return NULL;
+    unsigned char *o = malloc(n);
+    if (!o)
+        return NULL;
+    size_t on = 0, i = 13;
+    if (p[10] & 0x80)
+        i += 3u * (1u << ((p[10] & 7) + 1)); /* global colour table */
+    if (i > n)
+        goto bad;
+    put(o, &on, n, p, i);
+    while (i < n) {
+        size_t s = i;
+        if (p[i] == 0x3B) { /* trailer: the end, whatever follows */
+            put(o, &on, n, p + i, 1);
+            *out_n = on;
+            return o;
+        }
+        if (p[i] == 0x2C) { /* image: descriptor, local table, LZW data */
+            if (i + 10 > n)
+                goto bad;
+            size_t j = i + 10;
+            if (p[i + 9] & 0x80)
+                j += 3u * (1u << ((p[i + 9] & 7) + 1));
+            if (j + 1 > n || !(i = gif_blocks(p, n, j + 1)))
+                goto bad;
+            put(o, &on, n, p + s, i - s);
+        } else if (p[i] == 0x21 && i + 1 < n) { /* extension */
+            unsigned label = p[i + 1];
+            if (!(i = gif_blocks(p, n, i + 2)))
+                goto bad;
+            bool keep = label == 0xF9 || label == 0x01;
+            if (label == 0xFF && s + 14 <= n && p[s + 2] == 11 &&
+                memcmp(p + s + 3, "NETSCAPE2.0", 11) == 0)
+                keep = true;
+            if (keep)
+                put(o, &on, n, p + s, i - s);
+        } else {
+            goto bad;
+        }
+    }
+bad: /* no trailer, or blocks that cannot be followed */
+    free(o);
+    return NULL;
+}
+
 unsigned char *sgi_clean_picture(const unsigned char *p, size_t *n)
 {
     if (*n >= 4 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF)
         return clean_jpeg(p, *n, n);
     if (*n >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0)
         return clean_png(p, *n, n);
+    if (*n >= 6 && (memcmp(p, "GIF87a", 6) == 0 || memcmp(p, "GIF89a", 6) == 0))
+        return clean_gif(p, *n, n);
     return NULL;
 }
 

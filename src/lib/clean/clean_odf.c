@@ -24,6 +24,7 @@
  */
 #include "clean_private.h"
 
+#include <limits.h>
 #include <strings.h>
 #include <zip.h>
 
@@ -61,6 +62,13 @@ typedef struct odoc {
     range *hcols;
     size_t nhcols;
     unsigned long colpos, cellpos;
+    /* remote data, table by table (pre-pass): rows from, columns from
+     * (0: none); the table and row being written */
+    unsigned long *remote_row, *remote_col;
+    size_t nremote;
+    size_t table_no;
+    unsigned long rowpos;
+    unsigned long long remote;
     /* paragraphs held: drop the one holding a hidden-paragraph field */
     unsigned pdepth;
     bool pdrop[256];
@@ -216,6 +224,169 @@ static void read_styles(odoc *o, const char *member_name)
     free(d);
 }
 
+/* ------------------------------------------------------- remote cells */
+
+#define REMOTE_COL_GAP 26 /* as detectors/cells.c */
+#define REMOTE_ROW_GAP 1000
+#define MAX_COLS 16384
+
+/* Pre-pass over content.xml: where each table holds data, so that data
+ * parked far away (a row a thousand rows past the rest, a column 26
+ * columns past it) can be told and dropped, as the scan tells it. */
+typedef struct rscan {
+    size_t table;           /* tables met */
+    bool in_table;
+    unsigned long row, rows_rep, col;
+    unsigned long cell_lo, cell_n;
+    int cell_depth, depth;
+    bool cell_has;
+    unsigned long *rows;    /* rows with data (first and last of a run) */
+    size_t nrows, caprows;
+    unsigned char *colseen; /* MAX_COLS */
+    odoc *o;
+} rscan;
+
+static void rs_row(rscan *r, unsigned long row)
+{
+    if (r->nrows && r->rows[r->nrows - 1] == row)
+        return;
+    if (r->nrows == r->caprows) {
+        size_t nc = r->caprows ? r->caprows * 2 : 64;
+        unsigned long *nr = realloc(r->rows, nc * sizeof(*nr));
+        if (!nr)
+            return;
+        r->rows = nr;
+        r->caprows = nc;
+    }
+    r->rows[r->nrows++] = row;
+}
+
+static int cmp_ulong(const void *a, const void *b)
+{
+    unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void rs_table_end(rscan *r)
+{
+    odoc *o = r->o;
+    unsigned long rr = 0, rc = 0, last = ULONG_MAX;
+    for (unsigned long c = 0; c < MAX_COLS; c++) {
+        if (!r->colseen[c])
+            continue;
+        if (last != ULONG_MAX && c - last > REMOTE_COL_GAP) {
+            rc = c;
+            break;
+        }
+        last = c;
+    }
+    qsort(r->rows, r->nrows, sizeof(unsigned long), cmp_ulong);
+    for (size_t i = 1; i < r->nrows; i++)
+        if (r->rows[i] - r->rows[i - 1] > REMOTE_ROW_GAP + 1) {
+            rr = r->rows[i];
+            break;
+        }
+    size_t t = r->table - 1;
+    if (t >= o->nremote) {
+        unsigned long *a = realloc(o->remote_row, (t + 1) * sizeof(unsigned long));
+        if (a)
+            o->remote_row = a;
+        unsigned long *b = realloc(o->remote_col, (t + 1) * sizeof(unsigned long));
+        if (b)
+            o->remote_col = b;
+        if (!a || !b)
+            return;
+        for (size_t i = o->nremote; i <= t; i++)
+            o->remote_row[i] = o->remote_col[i] = 0;
+        o->nremote = t + 1;
+    }
+    o->remote_row[t] = rr;
+    o->remote_col[t] = rc;
+    r->nrows = 0;
+    memset(r->colseen, 0, MAX_COLS);
+}
+
+static sgi_xr_action rs_start(void *opaque, sgi_xr *x, const char *name, const char **a)
+{
+    (void)x;
+    rscan *r = opaque;
+    const char *l = sgi_xr_local(name);
+    r->depth++;
+    if (strcmp(l, "table") == 0 && strncmp(name, "table:", 6) == 0) {
+        r->table++;
+        r->in_table = true;
+        r->row = 0;
+        r->rows_rep = 0;
+    } else if (r->in_table && strcmp(l, "table-row") == 0) {
+        r->row += r->rows_rep;
+        r->rows_rep = repeat_of(a, "number-rows-repeated");
+        r->col = 0;
+    } else if (r->in_table && !r->cell_depth &&
+               (strcmp(l, "table-cell") == 0 || strcmp(l, "covered-table-cell") == 0)) {
+        r->cell_lo = r->col;
+        r->cell_n = repeat_of(a, "number-columns-repeated");
+        r->col = r->cell_n > MAX_COLS - SGI_MIN(r->col, (unsigned long)MAX_COLS)
+                     ? MAX_COLS
+                     : r->col + r->cell_n;
+        r->cell_depth = r->depth;
+        r->cell_has = attr(a, "value-type") != NULL;
+    }
+    return SGI_XR_KEEP;
+}
+
+static bool rs_text(void *opaque, sgi_xr *x, const char *t, int len)
+{
+    (void)x;
+    rscan *r = opaque;
+    for (int i = 0; r->cell_depth && !r->cell_has && i < len; i++)
+        r->cell_has = t[i] != ' ' && t[i] != '\n' && t[i] != '\t' && t[i] != '\r';
+    return true;
+}
+
+static void rs_end(void *opaque, sgi_xr *x, const char *name)
+{
+    (void)x;
+    rscan *r = opaque;
+    const char *l = sgi_xr_local(name);
+    if (r->cell_depth == r->depth) {
+        r->cell_depth = 0;
+        if (r->cell_has) {
+            for (unsigned long c = r->cell_lo; c < r->col && c < MAX_COLS; c++)
+                r->colseen[c] = 1;
+            rs_row(r, r->row);
+            if (r->rows_rep > 1)
+                rs_row(r, r->row + r->rows_rep - 1);
+        }
+    }
+    if (strcmp(l, "table") == 0 && strncmp(name, "table:", 6) == 0 && r->in_table) {
+        r->in_table = false;
+        rs_table_end(r);
+    }
+    r->depth--;
+}
+
+static void read_remote(odoc *o)
+{
+    long i = find(o, "content.xml");
+    if (i < 0)
+        return;
+    size_t len;
+    char *d = read_member(o, (size_t)i, &len);
+    rscan r;
+    memset(&r, 0, sizeof(r));
+    r.o = o;
+    r.colseen = calloc(MAX_COLS, 1);
+    if (d && r.colseen) {
+        static const sgi_xr_handlers h = {rs_start, rs_end, rs_text, NULL};
+        sgi_out out = {0};
+        sgi_xr_rewrite(d, len, &h, &r, &out, NULL, 0);
+        free(out.p);
+    }
+    free(r.colseen);
+    free(r.rows);
+    free(d);
+}
+
 /* -------------------------------------------------------------- content */
 
 static bool col_hidden(const odoc *o, unsigned long c)
@@ -341,6 +512,8 @@ static sgi_xr_action content_start1(void *opaque, sgi_xr *x, const char *name, c
         o->in_table = true;
         o->nhcols = 0;
         o->colpos = 0;
+        o->rowpos = 0;
+        o->table_no++;
         return SGI_XR_KEEP;
     }
     if (strcmp(l, "table-source") == 0 || strcmp(l, "cell-range-source") == 0 ||
@@ -374,6 +547,14 @@ static sgi_xr_action content_start1(void *opaque, sgi_xr *x, const char *name, c
     if (strcmp(l, "table-row") == 0 && o->in_table) {
         const char *vis = attr(a, "visibility");
         o->cellpos = 0;
+        unsigned long at = o->rowpos;
+        o->rowpos += repeat_of(a, "number-rows-repeated");
+        size_t t = o->table_no - 1;
+        if (t < o->nremote && o->remote_row[t] && at >= o->remote_row[t]) {
+            /* every row from here is past the gap: none shifts */
+            o->remote++;
+            return SGI_XR_DROP;
+        }
         if (vis && (strcmp(vis, "collapse") == 0 || strcmp(vis, "filter") == 0)) {
             o->rows += repeat_of(a, "number-rows-repeated");
             return SGI_XR_DROP;
@@ -384,8 +565,14 @@ static sgi_xr_action content_start1(void *opaque, sgi_xr *x, const char *name, c
         unsigned long n = repeat_of(a, "number-columns-repeated");
         unsigned long lo = o->cellpos, shown = 0;
         o->cellpos = n > 16384 - SGI_MIN(o->cellpos, 16384UL) ? 16384 : o->cellpos + n;
+        size_t t = o->table_no - 1;
+        unsigned long rc = t < o->nremote ? o->remote_col[t] : 0;
+        if (rc && lo >= rc) {
+            o->remote++; /* the rest of the row is past the gap */
+            return SGI_XR_DROP;
+        }
         for (unsigned long c = lo; c < o->cellpos; c++)
-            shown += !col_hidden(o, c);
+            shown += !col_hidden(o, c) && !(rc && c >= rc);
         if (shown == 0 && o->cellpos > lo) {
             o->cells++;
             return SGI_XR_DROP;
@@ -596,6 +783,7 @@ sg_status sgi_clean_odf(sgi_clean *c, const char *in, const char *out, const cha
     if (st == SG_OK) {
         read_styles(o, "styles.xml");
         read_styles(o, "content.xml");
+        read_remote(o);
     }
     static const sgi_xr_handlers h = {content_start, content_end, NULL, content_decide};
     static const char *const parts[] = {"content.xml", "styles.xml", "meta.xml", NULL};
@@ -607,6 +795,7 @@ sg_status sgi_clean_odf(sgi_clean *c, const char *in, const char *out, const cha
         o->depth = 0;
         o->pdepth = 0;
         o->in_table = false;
+        o->table_no = 0;
         st = rewrite(o, (size_t)i, &h);
     }
     if (st == SG_OK && find(o, "meta.xml") >= 0)
@@ -633,11 +822,14 @@ sg_status sgi_clean_odf(sgi_clean *c, const char *in, const char *out, const cha
         static const sgi_xr_handlers mh = {manifest_start, NULL, NULL, NULL};
         st = rewrite(o, (size_t)mi, &mh);
     }
-    if (o->sheets || o->rows || o->cells || o->formulas || o->links || o->pivots) {
+    if (o->sheets || o->rows || o->cells || o->remote || o->formulas || o->links || o->pivots) {
         if (o->rows)
             sgi_clean_note(c, "%llu hidden or filtered rows removed", o->rows);
         if (o->cells)
             sgi_clean_note(c, "%llu cells in hidden columns removed", o->cells);
+        if (o->remote)
+            sgi_clean_note(c, "%llu rows and cell runs far from the rest of the data removed",
+                           o->remote);
         if (o->formulas)
             sgi_clean_note(c, "%llu formulas replaced by their values", o->formulas);
         if (o->links)
@@ -670,6 +862,8 @@ sg_status sgi_clean_odf(sgi_clean *c, const char *in, const char *out, const cha
     free(o->styles);
     free(o->cur_style);
     free(o->hcols);
+    free(o->remote_row);
+    free(o->remote_col);
     free(o->m);
     zip_discard(z);
     free(o);
