@@ -13,6 +13,8 @@
  */
 #include "clean_private.h"
 
+#include <zip.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -364,4 +366,15 @@ done:
     if (st != SG_OK && err && errlen)
         snprintf(err, errlen, "%s", c.error);
     return st;
+}
+
+long long sgi_zip_read_all(struct zip_file *f, void *d, unsigned long long size)
+{
+    zip_int64_t got = zip_fread(f, d, size);
+    if (got < 0 || (zip_uint64_t)got != size)
+        return -1;
+    char extra;
+    if (zip_fread(f, &extra, 1) != 0) /* the end: CRC checked, nothing more */
+        return -1;
+    return got;
 }

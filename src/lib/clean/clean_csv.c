@@ -148,7 +148,7 @@ static char *zip_member(sgi_clean *c, zip_t *z, const char *name, size_t *len)
         return NULL;
     zip_file_t *f = zip_fopen_index(z, (zip_uint64_t)i, 0);
     char *d = f ? malloc(st.size + 1) : NULL;
-    zip_int64_t got = d ? zip_fread(f, d, st.size) : -1;
+    zip_int64_t got = d ? sgi_zip_read_all(f, d, st.size) : -1;
     if (f)
         zip_fclose(f);
     if (!d || got < 0 || (zip_uint64_t)got != st.size) {

@@ -143,12 +143,12 @@ static char *read_member(odoc *o, size_t i, size_t *len)
     }
     zip_file_t *f = zip_fopen_index(o->in, i, 0);
     char *d = f ? malloc(st.size + 1) : NULL;
-    zip_int64_t got = d ? zip_fread(f, d, st.size) : -1;
+    zip_int64_t got = d ? sgi_zip_read_all(f, d, st.size) : -1;
     if (f)
         zip_fclose(f);
     if (!d || got < 0 || (zip_uint64_t)got != st.size) {
         free(d);
-        sgi_clean_refuse(o->c, SG_E_FORMAT, "%s: cannot be read", o->m[i].name);
+        sgi_clean_refuse(o->c, SG_E_FORMAT, "%s: damaged (it does not read whole, or its checksum is wrong)", o->m[i].name);
         return NULL;
     }
     d[st.size] = '\0';
@@ -654,7 +654,8 @@ static sgi_xr_action manifest_start(void *opaque, sgi_xr *x, const char *name, c
     if (!p || strcmp(p, "/") == 0)
         return SGI_XR_KEEP;
     size_t pl = strlen(p);
-    /* a directory entry goes if everything under it went */
+    /* an entry goes if its member went or was never there; a directory
+     * entry if everything under it went */
     bool any = false, kept = false;
     for (size_t i = 0; i < o->n; i++) {
         const char *m = o->m[i].name;
@@ -664,7 +665,8 @@ static sgi_xr_action manifest_start(void *opaque, sgi_xr *x, const char *name, c
             kept = kept || !o->m[i].drop;
         }
     }
-    return any && !kept ? SGI_XR_DROP : SGI_XR_KEEP;
+    (void)any;
+    return kept ? SGI_XR_KEEP : SGI_XR_DROP; /* gone, or never there */
 }
 
 /* -------------------------------------------------------------- package */

@@ -93,12 +93,12 @@ static char *read_part(pkg *k, size_t i, size_t *len)
     }
     zip_file_t *f = zip_fopen_index(k->in, i, 0);
     char *d = f ? malloc(st.size + 1) : NULL;
-    zip_int64_t got = d ? zip_fread(f, d, st.size) : -1;
+    zip_int64_t got = d ? sgi_zip_read_all(f, d, st.size) : -1;
     if (f)
         zip_fclose(f);
     if (!d || got < 0 || (zip_uint64_t)got != st.size) {
         free(d);
-        sgi_clean_refuse(k->c, SG_E_FORMAT, "%s: cannot be read", k->p[i].name);
+        sgi_clean_refuse(k->c, SG_E_FORMAT, "%s: damaged (it does not read whole, or its checksum is wrong)", k->p[i].name);
         return NULL;
     }
     d[st.size] = '\0';

@@ -720,6 +720,8 @@ sg_status sgi_clean_pdf(sgi_clean *c, sg_scanner *sc, const char *in, const char
                 if (!pdf_layer_is_enabled(ctx, p.doc, i))
                     p.off[p.noff++] = i;
             int n = pdf_count_pages(ctx, p.doc);
+            if (n <= 0)
+                fz_throw(ctx, FZ_ERROR_GENERIC, "no page could be found in its page tree");
             for (int i = 0; i < n && !p.nomem; i++) {
                 if (sgi_pdf_time_up(st))
                     fz_throw(ctx, FZ_ERROR_GENERIC, "time limit reached");

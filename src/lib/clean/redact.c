@@ -379,7 +379,7 @@ static sg_status redact_xlsx(sgi_clean *c, const char *path, hits *h)
         }
         zip_file_t *f = zip_fopen_index(z, (zip_uint64_t)i, 0);
         char *d = f ? malloc(zs.size + 1) : NULL;
-        zip_int64_t got = d ? zip_fread(f, d, zs.size) : -1;
+        zip_int64_t got = d ? sgi_zip_read_all(f, d, zs.size) : -1;
         if (f)
             zip_fclose(f);
         if (!d || got != (zip_int64_t)zs.size) {
