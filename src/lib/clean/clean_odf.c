@@ -280,7 +280,8 @@ static void rs_table_end(rscan *r)
         }
         last = c;
     }
-    qsort(r->rows, r->nrows, sizeof(unsigned long), cmp_ulong);
+    if (r->nrows)
+        qsort(r->rows, r->nrows, sizeof(unsigned long), cmp_ulong);
     for (size_t i = 1; i < r->nrows; i++)
         if (r->rows[i] - r->rows[i - 1] > REMOTE_ROW_GAP + 1) {
             rr = r->rows[i];

@@ -621,7 +621,8 @@ static void find_remote(sheet *s)
         }
         last = c;
     }
-    qsort(s->rows, s->nrows, sizeof(unsigned long), cmp_ul);
+    if (s->nrows)
+        qsort(s->rows, s->nrows, sizeof(unsigned long), cmp_ul);
     for (size_t i = 1; i < s->nrows; i++)
         if (s->rows[i] - s->rows[i - 1] > REMOTE_ROW_GAP + 1) {
             s->remote_row = s->rows[i];

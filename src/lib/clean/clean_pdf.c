@@ -209,7 +209,8 @@ static void note_hidden_glyphs(pclean *p, pdf_page *page, pdf_page_rec *rec)
     }
     if (p->nomem)
         fz_throw(ctx, FZ_ERROR_GENERIC, "out of memory");
-    qsort(p->keys, p->nkeys, sizeof(uint64_t), cmp_u64);
+    if (p->nkeys)
+        qsort(p->keys, p->nkeys, sizeof(uint64_t), cmp_u64);
 }
 
 /* The page's content through the filter: hidden glyphs dropped (when
