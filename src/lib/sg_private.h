@@ -446,6 +446,9 @@ struct sgi_ctx {
  * the part is prefixed and the finding is hidden. loc may be changed. */
 sg_finding *sgi_emit(sgi_ctx *ctx, int rule, unsigned flags, const char *reason,
                      const char *value, size_t vlen, const char *masked, sg_location *loc);
+/* A document (or a member: part) that a password protects: a
+ * notice.encrypted finding, the content not checked. */
+void sgi_notice_encrypted(sgi_ctx *ctx, const char *what, const char *part);
 /* Record why the file (or the embedded file) could not be fully read. */
 void sgi_ctx_error(sgi_ctx *ctx, sg_status st, const char *fmt, ...) SGI_PRINTF(3, 4);
 /* Scan data, a member of the current file, as a file of its own; its

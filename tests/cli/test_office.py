@@ -261,6 +261,23 @@ SHEET = ('<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.o
          'spreadsheetml/2006/main"><sheetData>%s</sheetData></worksheet>')
 
 
+class Encrypted(unittest.TestCase):
+    """Issue 7: a document a password protects is a notice (review), never
+    a pass and not an error."""
+
+    def check(self, path, fmt):
+        rc, f, fs = scan(path)
+        self.assertEqual((rc, f["verdict"], f["error"], f["format"]), (1, "review", None, fmt))
+        self.assertEqual([x["rule"] for x in fs], ["notice.encrypted"])
+        self.assertIn("password", fs[0]["match"])
+
+    def test_real_encrypted_files(self):
+        # an XLSX Excel encrypted (ECMA-376 agile, in an OLE2 container), an
+        # ODT LibreOffice encrypted
+        self.check(os.path.join(CORPUS, "calamine", "pass_protected.xlsx"), "ole2")
+        self.check(os.path.join(CORPUS, "odftoolkit", "PasswordProtected.odt"), "odt")
+
+
 class Hostile(unittest.TestCase):
     """Containers built to hurt: each ends in a clear per-file error."""
 

@@ -56,6 +56,7 @@ typedef struct look {
     char error[400];
     unsigned long long hidden;      /* hidden.* findings */
     char hidden_rules[400];         /* "hidden.comment (2), ..." */
+    bool encrypted;                 /* notice.encrypted */
 } look;
 
 static int on_look(void *opaque, const sg_file_result *r)
@@ -70,6 +71,8 @@ static int on_look(void *opaque, const sg_file_result *r)
     size_t o = 0;
     for (size_t i = 0; i < r->nrule_counts; i++) {
         const sg_rule_info *ri = sg_rule_at(i);
+        if (r->rule_counts[i] && ri && strcmp(ri->id, "notice.encrypted") == 0)
+            l->encrypted = true;
         if (r->rule_counts[i] && ri && l->c && sgi_redact_wanted(l->c, ri->id))
             l->redact_left += r->rule_counts[i];
         if (!r->rule_counts[i] || !ri || strncmp(ri->id, "hidden.", 7) != 0)
@@ -302,6 +305,12 @@ sg_status sg_clean_ex(sg_scanner *sc, const char *in, const char *out,
     st = look_at(sc, NULL, in, &l);
     if (st != SG_OK)
         goto done;
+    if (l.status == SG_OK && l.encrypted) {
+        st = sgi_clean_refuse(&c, SG_E_UNSUPPORTED, "%s",
+                              "encrypted: a password protects it (remove the password, then "
+                              "clean)");
+        goto done;
+    }
     if (l.status != SG_OK) {
         /* the scan's words, less what only a scan report needs */
         char *cut = strstr(l.error, "; not checked");

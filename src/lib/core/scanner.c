@@ -81,6 +81,17 @@ sg_finding *sgi_emit(sgi_ctx *ctx, int rule, unsigned flags, const char *reason,
     return sgi_result_add(ctx->res, ctx->eng, rule, flags, reason, value, vlen, masked, loc);
 }
 
+void sgi_notice_encrypted(sgi_ctx *ctx, const char *what, const char *part)
+{
+    char msg[300];
+    snprintf(msg, sizeof(msg), "%s: protected by a password; its content cannot be checked",
+             what);
+    sg_location loc;
+    memset(&loc, 0, sizeof(loc));
+    loc.part = part;
+    sgi_emit(ctx, SGI_R_NOTICE_ENCRYPTED, 0, NULL, msg, strlen(msg), msg, &loc);
+}
+
 void sgi_ctx_error(sgi_ctx *ctx, sg_status st, const char *fmt, ...)
 {
     char msg[512];

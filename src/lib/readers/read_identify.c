@@ -70,6 +70,14 @@ static sg_status ole2_scan(sgi_ctx *ctx, const sgi_peek *pk)
     static const char *const doc[] = {"doc", "dot", NULL};
     static const char *const ppt[] = {"ppt", "pps", "pot", NULL};
     static const char *const msg[] = {"msg", NULL};
+    if (contains(pk, "E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e")) {
+        /* an OOXML file with a password (ECMA-376 agile or standard
+         * encryption): the package is inside, encrypted */
+        ctx->res->pub.format = "ole2";
+        sgi_notice_encrypted(ctx, "encrypted Office document (OOXML in an OLE2 EncryptedPackage)",
+                             NULL);
+        return SG_OK;
+    }
     if (ext_is(pk, xls))
         return not_yet(ctx, "xls", "XLS spreadsheet (OLE2)");
     if (ext_is(pk, doc))
@@ -78,8 +86,6 @@ static sg_status ole2_scan(sgi_ctx *ctx, const sgi_peek *pk)
         return not_yet(ctx, "ppt", "PPT presentation (OLE2)");
     if (ext_is(pk, msg))
         return not_yet(ctx, "msg", "Outlook message (OLE2)");
-    if (contains(pk, "E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e"))
-        return not_yet(ctx, "ole2", "encrypted Office document (OLE2)");
     return not_yet(ctx, "ole2", "OLE2 compound file");
 }
 

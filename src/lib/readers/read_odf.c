@@ -875,9 +875,8 @@ static sg_status odf_scan(sgi_ctx *ctx, const sgi_peek *pk)
         return sgi_ooxml_close(&o.ox, st);
     ctx->res->pub.format = odf_kind(&o.ox, pk);
     if (odf_encrypted(&o.ox)) {
-        snprintf(o.ox.zip.error, sizeof(o.ox.zip.error),
-                 "encrypted OpenDocument (password protected): cannot be checked");
-        return sgi_ooxml_close(&o.ox, SG_E_UNSUPPORTED);
+        sgi_notice_encrypted(ctx, "encrypted OpenDocument", NULL);
+        return sgi_ooxml_close(&o.ox, SG_OK);
     }
     if (sgi_zip_find(&o.ox.zip, "content.xml") < 0) {
         snprintf(o.ox.zip.error, sizeof(o.ox.zip.error), "no content.xml");

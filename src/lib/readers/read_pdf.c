@@ -1449,9 +1449,8 @@ static sg_status pdf_read_doc(pdfr *r, char *err, size_t errlen)
         }
         r->doc = pdf_open_document_with_stream(fz, stm);
         if (pdf_needs_password(fz, r->doc) && !pdf_authenticate_password(fz, r->doc, "")) {
-            status = SG_E_UNSUPPORTED;
-            snprintf(err, errlen, "%s",
-                     "encrypted PDF (a password is needed to open it); not checked");
+            sgi_notice_encrypted(r->ctx, "encrypted PDF (a password is needed to open it)",
+                                 NULL);
         } else {
             info_dict(r, r->doc, "Info dictionary", NULL, NULL);
             xmp(r);
