@@ -17,7 +17,7 @@ CC      ?= cc
 BUILD   ?= build
 OPT     ?= -O2
 WERROR  ?= 0
-PKGS    := libhs libcrypto libzip expat libexif libiptcdata libheif zlib yaml-0.1 libpcre2-8
+PKGS    := libhs libcrypto libzip libarchive expat libexif libiptcdata libheif zlib yaml-0.1 libpcre2-8
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) mupdf)
 # MuPDF links statically (Debian ships only libmupdf.a); its .pc file
 # leaves out harfbuzz, which its HTML layout code needs
@@ -78,7 +78,7 @@ unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
 # which CLI test classes to run (all by default)
-CLI_TESTS ?= test_cli test_office test_pdf test_clean
+CLI_TESTS ?= test_cli test_office test_pdf test_clean test_containers
 cli-test: $(BIN)
 	cd tests/cli && SPILLGUARD=$(abspath $(BIN)) /usr/bin/python3 -m unittest -v $(CLI_TESTS)
 
@@ -87,7 +87,7 @@ replay: $(BUILD)/tests/replay
 
 test: unit cli-test replay
 
-SAN_CLI_TESTS := test_cli.Examples test_cli.Walk test_cli.ExitCodes test_cli.Output test_cli.Sarif test_office test_pdf test_clean
+SAN_CLI_TESTS := test_cli.Examples test_cli.Walk test_cli.ExitCodes test_cli.Output test_cli.Sarif test_office test_pdf test_clean test_containers
 
 asan:
 	$(MAKE) BUILD=build-asan OPT=-O1 \

@@ -2,14 +2,15 @@
 # Install what spillguard needs on Debian (12 "bookworm" or later).
 #
 #   scripts/setup.sh          build and run: compiler, Vectorscan, OpenSSL,
-#                             libzip, expat, MuPDF (static, with the libraries
+#                             libzip, libarchive, expat, MuPDF (static, with the libraries
 #                             it links), libexif, libiptcdata, libheif,
 #                             libyaml, PCRE2
 #   scripts/setup.sh --test   also what the tests need: cmocka, Python's
 #                             jsonschema, Microsoft's SARIF validator (npm,
 #                             into .deps/), and for the clean tests
 #                             LibreOffice headless, qpdf, poppler-utils,
-#                             openpyxl and mat2 (the peer they measure)
+#                             openpyxl, Pillow and mat2 (the peer they
+#                             measure); zip, 7z and xz to make archives
 #   scripts/setup.sh --bench  also the benchmark peers: ripgrep, GNU time,
 #                             pdftotext (poppler-utils), mutool (mupdf-tools)
 #
@@ -27,14 +28,14 @@ for a in "$@"; do
     esac
 done
 
-pkgs="build-essential pkg-config libvectorscan-dev libssl-dev libzip-dev libexpat1-dev"
+pkgs="build-essential pkg-config libvectorscan-dev libssl-dev libzip-dev libarchive-dev libexpat1-dev"
 # MuPDF is static: what `pkg-config --static --libs mupdf` names must be there
 pkgs="$pkgs libmupdf-dev libfreetype-dev libharfbuzz-dev libjpeg-dev libpng-dev libopenjp2-7-dev"
 pkgs="$pkgs libjbig2dec0-dev libgumbo-dev libmujs-dev libbrotli-dev zlib1g-dev libexif-dev"
 pkgs="$pkgs libiptcdata0-dev libheif-dev libyaml-dev libpcre2-dev"
 [ $want_test = 1 ] && pkgs="$pkgs libcmocka-dev python3 python3-jsonschema"
 [ $want_test = 1 ] && pkgs="$pkgs libreoffice-calc-nogui libreoffice-writer-nogui libreoffice-impress-nogui"
-[ $want_test = 1 ] && pkgs="$pkgs qpdf poppler-utils python3-openpyxl python3-pil mat2"
+[ $want_test = 1 ] && pkgs="$pkgs qpdf poppler-utils python3-openpyxl python3-pil mat2 zip p7zip-full xz-utils"
 [ $want_bench = 1 ] && pkgs="$pkgs ripgrep time python3 poppler-utils mupdf-tools python3-reportlab python3-openpyxl"
 
 missing=""

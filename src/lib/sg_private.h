@@ -435,6 +435,9 @@ struct sgi_ctx {
     unsigned depth;
     const char *prefix;
     const char *frame_reason;
+    /* inside members a reader sees as they are (an archive's, a mail's
+     * attachments): findings keep their own visibility */
+    bool frame_open;
     /* an embedded file's failure, kept out of the file's own status */
     sg_status nested_status;
     char nested_error[512];

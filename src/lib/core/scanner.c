@@ -64,10 +64,12 @@ sg_finding *sgi_emit(sgi_ctx *ctx, int rule, unsigned flags, const char *reason,
 {
     if (ctx->depth) {
         /* inside an embedded file: everything is hidden, and located in
-         * the parent's member */
-        if (!(flags & SGI_F_HIDDEN) || !reason)
-            reason = ctx->frame_reason;
-        flags |= SGI_F_HIDDEN;
+         * the parent's member; inside an archive's member only located */
+        if (!ctx->frame_open) {
+            if (!(flags & SGI_F_HIDDEN) || !reason)
+                reason = ctx->frame_reason;
+            flags |= SGI_F_HIDDEN;
+        }
         if (loc) {
             const char *part = loc->part ? loc->part : "";
             if (part != ctx->framed_in || !ctx->framed_out) {
@@ -88,7 +90,7 @@ void sgi_notice_encrypted(sgi_ctx *ctx, const char *what, const char *part)
              what);
     sg_location loc;
     memset(&loc, 0, sizeof(loc));
-    loc.part = part;
+    loc.part = part ? sgi_arena_printf(&ctx->res->arena, "%s", part) : NULL;
     sgi_emit(ctx, SGI_R_NOTICE_ENCRYPTED, 0, NULL, msg, strlen(msg), msg, &loc);
 }
 
@@ -190,7 +192,9 @@ sg_status sgi_scan_nested(sgi_ctx *parent, const void *data, size_t len, const c
     child.mem = parent->mem;
     child.res = parent->res;
     child.depth = parent->depth + 1;
-    child.frame_reason = parent->depth ? parent->frame_reason : reason;
+    /* a member of an archive (no reason) is as open as its parent */
+    child.frame_open = !reason && (parent->depth == 0 || parent->frame_open);
+    child.frame_reason = parent->depth && !parent->frame_open ? parent->frame_reason : reason;
     child.prefix = sgi_arena_printf(&parent->res->arena, "%s%s!",
                                     parent->prefix ? parent->prefix : "", member);
     char ext[16];

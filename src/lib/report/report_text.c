@@ -121,6 +121,13 @@ static void where(sgi_out *o, const sg_location *l)
         sgi_out_printf(o, "%s", any ? " in " : "");
         sgi_out_safe(o, l->part);
         any = true;
+    } else if (l->part && strrchr(l->part, '!')) {
+        /* a sheet inside an embedded file or an archive member: which one */
+        sgi_out_puts(o, " in ");
+        char m[1024];
+        snprintf(m, sizeof(m), "%.*s", (int)(strrchr(l->part, '!') - l->part) + 1, l->part);
+        sgi_out_safe(o, m);
+        any = true;
     }
     if (!any)
         sgi_out_puts(o, "whole file");

@@ -1,0 +1,322 @@
+/*
+ * read_archive.c - archives and compressed files on libarchive: ZIP (not an
+ * office package: those go to their readers, which bid higher), 7z, tar,
+ * cpio, RAR, ISO 9660, and a single file under gzip, bzip2, xz, lzip or
+ * zstd. Every regular member is scanned as a file of its own and located
+ * inside the archive ("release.zip!folder/staff.xlsx!xl/..."); archives in
+ * archives to --max-nesting.
+ *
+ * What a recipient unpacks is what they see: findings in a member are as
+ * visible as the member makes them (a hidden sheet in a workbook in a ZIP
+ * is hidden; a CSV in a ZIP is not).
+ *
+ * The input is streamed through libarchive from the scanner's input (so
+ * the file's hash covers it); a member is held whole only up to
+ * --max-part. The limits of the office container hold across the archive:
+ * --max-members, --max-inflated (all members, nested ones too) and
+ * --max-ratio (what was inflated against what was read). A member with a
+ * password is a notice.encrypted; a member that cannot be checked makes
+ * the archive's result an error naming it, after every other member.
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#include "../sg_private.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <string.h>
+
+#define ARC_BUF (64 * 1024)
+#define RATIO_SLACK (1u << 20) /* small archives inflate freely to this */
+
+typedef struct arc {
+    sgi_ctx *ctx;
+    unsigned char buf[ARC_BUF];
+    unsigned long long members, inflated;
+    unsigned long long failed;
+    sg_status first_status;
+    char first_error[400];
+} arc;
+
+static la_ssize_t arc_read(struct archive *a, void *opaque, const void **buf)
+{
+    arc *r = opaque;
+    long n = sgi_input_read(r->ctx->in, r->buf, sizeof(r->buf));
+    if (n < 0) {
+        archive_set_error(a, r->ctx->in->err ? r->ctx->in->err : EIO, "read error");
+        return -1;
+    }
+    *buf = r->buf;
+    return n;
+}
+
+static const char *format_name(struct archive *a, const sgi_peek *pk)
+{
+    int f = archive_format(a) & ARCHIVE_FORMAT_BASE_MASK;
+    switch (f) {
+    case ARCHIVE_FORMAT_ZIP: return "zip";
+    case ARCHIVE_FORMAT_7ZIP: return "7z";
+    case ARCHIVE_FORMAT_TAR: return "tar";
+    case ARCHIVE_FORMAT_CPIO: return "cpio";
+    case ARCHIVE_FORMAT_RAR: return "rar";
+    case ARCHIVE_FORMAT_RAR_V5: return "rar";
+    case ARCHIVE_FORMAT_ISO9660: return "iso9660";
+    case ARCHIVE_FORMAT_CAB: return "cab";
+    case ARCHIVE_FORMAT_AR: return "ar";
+    default: break;
+    }
+    switch (archive_filter_code(a, 0)) {
+    case ARCHIVE_FILTER_GZIP: return "gzip";
+    case ARCHIVE_FILTER_BZIP2: return "bzip2";
+    case ARCHIVE_FILTER_XZ: return "xz";
+    case ARCHIVE_FILTER_LZMA: return "lzma";
+    case ARCHIVE_FILTER_LZIP: return "lzip";
+    case ARCHIVE_FILTER_ZSTD: return "zstd";
+    default: return "archive";
+    }
+}
+
+/* The member's name in locations; a lone compressed file is named after
+ * the file without its compression suffix. */
+static const char *member_name(arc *r, struct archive *a, struct archive_entry *e, char *buf,
+                               size_t n)
+{
+    const char *p = archive_entry_pathname_utf8(e);
+    if (!p)
+        p = archive_entry_pathname(e);
+    if ((archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_RAW) {
+        const char *path = r->ctx->depth ? NULL : r->ctx->res->pub.path;
+        const char *base = path ? strrchr(path, '/') : NULL;
+        base = base ? base + 1 : path;
+        if (base && *base) {
+            const char *dot = strrchr(base, '.');
+            snprintf(buf, n, "%.*s", dot && dot != base ? (int)(dot - base) : (int)strlen(base),
+                     base);
+            return buf;
+        }
+        return "(decompressed)";
+    }
+    while (p && (p[0] == '/' || (p[0] == '.' && p[1] == '/')))
+        p += p[0] == '/' ? 1 : 2;
+    snprintf(buf, n, "%s", p && *p ? p : "(unnamed)");
+    return buf;
+}
+
+static void member_failed(arc *r, sg_status st, const char *name, const char *msg)
+{
+    if (r->failed++ == 0) {
+        r->first_status = st;
+        snprintf(r->first_error, sizeof(r->first_error), "%.200s: %.190s", name, msg);
+    }
+}
+
+/* Read the current member whole (it may be larger than its header says, or
+ * say nothing); false with a message if it cannot be held or read. */
+static bool read_member(arc *r, struct archive *a, char **data, size_t *len, char *msg,
+                        size_t msglen, sg_status *st)
+{
+    const sg_engine *eng = r->ctx->eng;
+    char *d = NULL;
+    size_t cap = 0, n = 0;
+    for (;;) {
+        if (!sgi_grow(r->ctx->mem, (void **)&d, &cap, n + ARC_BUF, 1)) {
+            *st = SG_E_NOMEM;
+            snprintf(msg, msglen, "%s", "out of memory");
+            break;
+        }
+        la_ssize_t got = archive_read_data(a, d + n, ARC_BUF);
+        if (got == 0) {
+            *data = d;
+            *len = n;
+            return true;
+        }
+        if (got < 0) {
+            *st = SG_E_FORMAT;
+            snprintf(msg, msglen, "damaged member: %s", archive_error_string(a));
+            break;
+        }
+        n += (size_t)got;
+        r->inflated += (unsigned long long)got;
+        r->ctx->res->inflated += (unsigned long long)got;
+        if (n > eng->opt_max_part) {
+            *st = SG_E_LIMIT;
+            snprintf(msg, msglen, "larger than --max-part (%llu bytes); not checked",
+                     eng->opt_max_part);
+            break;
+        }
+        if (r->ctx->res->inflated > eng->opt_max_inflated) {
+            *st = SG_E_LIMIT;
+            snprintf(msg, msglen, "%s", "more than the inflate limit (--max-inflated): a bomb?");
+            break;
+        }
+        long long read = archive_filter_bytes(a, -1);
+        if (r->inflated > RATIO_SLACK && read > 0 &&
+            r->inflated / (unsigned long long)read > eng->opt_max_ratio) {
+            *st = SG_E_LIMIT;
+            snprintf(msg, msglen, "inflates beyond --max-ratio (%llu): a bomb?",
+                     eng->opt_max_ratio);
+            break;
+        }
+    }
+    sgi_free(r->ctx->mem, d);
+    return false;
+}
+
+static bool starts(const sgi_peek *pk, size_t off, const void *magic, size_t n);
+static int zip_bid(const sgi_peek *pk);
+
+static sg_status archive_scan(sgi_ctx *ctx, const sgi_peek *pk)
+{
+    ctx->res->pub.format = "archive";
+    arc *r = sgi_malloc(ctx->mem, sizeof(*r));
+    struct archive *a = archive_read_new();
+    if (!r || !a) {
+        sgi_free(ctx->mem, r);
+        if (a)
+            archive_read_free(a);
+        sgi_ctx_error(ctx, SG_E_NOMEM, "%s", "out of memory");
+        return SG_OK;
+    }
+    memset(r, 0, sizeof(*r));
+    r->ctx = ctx;
+    archive_read_support_filter_all(a);
+    archive_read_support_format_all(a);
+    archive_read_support_format_raw(a); /* a lone compressed file */
+    /* 7z keeps its index at the end, and a ZIP's central directory is the
+     * truth about its members: both are read from memory, where libarchive
+     * can seek (up to --max-part); the rest stream */
+    char *whole = NULL;
+    size_t wlen = 0;
+    bool seek = starts(pk, 0, "7z\xBC\xAF\x27\x1C", 6) || zip_bid(pk);
+    int orc;
+    if (seek) {
+        sg_status dst = sgi_input_drain(ctx->in, ctx->mem, &whole, &wlen, ctx->eng->opt_max_part);
+        if (dst != SG_OK) {
+            ctx->res->pub.format = zip_bid(pk) ? "zip" : "7z";
+            sgi_ctx_error(ctx, dst, "%s",
+                          dst == SG_E_LIMIT ? "archive larger than --max-part; not checked"
+                                            : "cannot read the archive");
+            goto done;
+        }
+        orc = archive_read_open_memory(a, whole, wlen);
+    } else {
+        orc = archive_read_open(a, r, NULL, arc_read, NULL);
+    }
+    if (orc != ARCHIVE_OK && archive_read_has_encrypted_entries(a) > 0) {
+        ctx->res->pub.format = format_name(a, pk);
+        sgi_notice_encrypted(ctx, "encrypted archive (its list of files too)", NULL);
+        goto done;
+    }
+    if (orc != ARCHIVE_OK) {
+        sgi_ctx_error(ctx, SG_E_FORMAT, "damaged archive: %s", archive_error_string(a));
+        goto done;
+    }
+    struct archive_entry *e;
+    for (;;) {
+        int rc = archive_read_next_header(a, &e);
+        if (rc == ARCHIVE_EOF)
+            break;
+        if (rc == ARCHIVE_FATAL) {
+            ctx->res->pub.format = format_name(a, pk);
+            if (r->members == 0 && archive_read_has_encrypted_entries(a) > 0) {
+                sgi_notice_encrypted(ctx, "encrypted archive (its list of files too)", NULL);
+                break;
+            }
+            member_failed(r, SG_E_FORMAT, "(archive)", archive_error_string(a));
+            break;
+        }
+        ctx->res->pub.format = format_name(a, pk);
+        if (++r->members > ctx->eng->opt_max_members) {
+            member_failed(r, SG_E_LIMIT, "(archive)",
+                          "more members than --max-members; the rest not checked");
+            break;
+        }
+        char nbuf[1024];
+        const char *name = member_name(r, a, e, nbuf, sizeof(nbuf));
+        if (archive_entry_filetype(e) != AE_IFREG && archive_entry_filetype(e) != 0)
+            continue; /* directories, links, devices hold no data */
+        if (archive_entry_is_encrypted(e)) {
+            sgi_notice_encrypted(ctx, "encrypted archive member", name);
+            continue;
+        }
+        if (archive_entry_size_is_set(e) &&
+            (unsigned long long)archive_entry_size(e) > ctx->eng->opt_max_part) {
+            member_failed(r, SG_E_LIMIT, name, "larger than --max-part; not checked");
+            continue;
+        }
+        char *data = NULL;
+        size_t len = 0;
+        char msg[400];
+        sg_status st = SG_OK;
+        if (!read_member(r, a, &data, &len, msg, sizeof(msg), &st)) {
+            member_failed(r, st, name, msg);
+            if (st != SG_E_FORMAT)
+                break; /* a limit: the archive as a whole is past it */
+            continue;
+        }
+        const char *fmt = NULL;
+        st = sgi_scan_nested(ctx, data, len, name, NULL, msg, sizeof(msg), &fmt);
+        sgi_free(ctx->mem, data);
+        if (st != SG_OK)
+            member_failed(r, st, name, msg);
+    }
+    if (r->failed == 1)
+        sgi_ctx_error(ctx, r->first_status, "%s", r->first_error);
+    else if (r->failed > 1)
+        sgi_ctx_error(ctx, r->first_status, "%llu members not fully checked; the first: %s",
+                      r->failed, r->first_error);
+done:
+    archive_read_free(a);
+    sgi_free(ctx->mem, whole);
+    sgi_free(ctx->mem, r);
+    return SG_OK;
+}
+
+/* ZIPs that are not office packages, and the archive and compression
+ * magic numbers libarchive reads. */
+static bool starts(const sgi_peek *pk, size_t off, const void *magic, size_t n)
+{
+    return pk->n >= off + n && memcmp(pk->p + off, magic, n) == 0;
+}
+
+static int zip_bid(const sgi_peek *pk)
+{
+    if (starts(pk, 0, "PK\x03\x04", 4) || starts(pk, 0, "PK\x05\x06", 4))
+        return 32;
+    return 0;
+}
+
+static const struct {
+    size_t off;
+    const char *bytes;
+    size_t n;
+} magic[] = {
+    {0, "\x1F\x8B\x08", 3},              /* gzip */
+    {0, "BZh", 3},                       /* bzip2 (and a block size digit) */
+    {0, "\xFD" "7zXZ\0", 6},             /* xz */
+    {0, "7z\xBC\xAF\x27\x1C", 6},        /* 7z */
+    {0, "Rar!\x1A\x07", 6},              /* RAR 4 and 5 */
+    {0, "\x28\xB5\x2F\xFD", 4},          /* zstd */
+    {0, "LZIP", 4},                      /* lzip */
+    {257, "ustar", 5},                   /* tar */
+    {0, "070707", 6},                    /* cpio (odc) */
+    {0, "070701", 6},                    /* cpio (newc) */
+    {0, "MSCF\0\0\0\0", 8},              /* cab */
+    {0, "!<arch>\n", 8},                 /* ar */
+};
+
+static int archive_bid(const sgi_peek *pk)
+{
+    for (size_t i = 0; i < SGI_ARRAY_LEN(magic); i++) {
+        if (!starts(pk, magic[i].off, magic[i].bytes, magic[i].n))
+            continue;
+        if (magic[i].bytes[0] == 'B' && !(pk->n > 3 && pk->p[3] >= '1' && pk->p[3] <= '9'))
+            continue;
+        return (int)(magic[i].n * 8);
+    }
+    return 0;
+}
+
+const sgi_reader sgi_reader_zip = {"zip", zip_bid, archive_scan};
+const sgi_reader sgi_reader_archive = {"archive", archive_bid, archive_scan};

@@ -1,0 +1,207 @@
+"""Containers end to end (issue 7): archives made by zip, 7z and tar, a
+password on a document or an archive, and hostile archives.
+
+Needs zip, 7z (p7zip-full), tar, gzip and xz: scripts/setup.sh --test
+installs them. A missing tool fails the test; nothing is skipped.
+"""
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.path.abspath(os.environ.get("SPILLGUARD", os.path.join(ROOT, "build", "spillguard")))
+OFFICE = os.path.join(ROOT, "tests", "data", "office")
+
+PSNI_PART = "release/staff/psni_hidden_sheet.xlsx!xl/worksheets/sheet2.xml"
+
+
+def scan(path, *extra):
+    res = subprocess.run([BIN, "scan", "-f", "jsonl", "--max-findings", "100000"] + list(extra) +
+                         [path], capture_output=True, timeout=300)
+    recs = [json.loads(l) for l in res.stdout.decode().splitlines()]
+    return res.returncode, recs[0], [r for r in recs if r["type"] == "finding"]
+
+
+def run(args, cwd):
+    res = subprocess.run(args, cwd=cwd, capture_output=True, timeout=300)
+    assert res.returncode == 0, (args, res.stderr)
+
+
+class Archives(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.d = tempfile.mkdtemp(prefix="sg-arc-")
+        rel = os.path.join(cls.d, "release")
+        os.makedirs(os.path.join(rel, "staff"))
+        shutil.copyfile(os.path.join(OFFICE, "psni_hidden_sheet.xlsx"),
+                        os.path.join(rel, "staff", "psni_hidden_sheet.xlsx"))
+        with open(os.path.join(rel, "contacts.csv"), "w") as f:
+            f.write("name,ni\r\nJane Smith,AB123456C\r\n")
+        os.symlink("contacts.csv", os.path.join(rel, "link.csv"))
+        run(["zip", "-qry", "release.zip", "release"], cls.d)
+        run(["7z", "a", "-bd", "-bso0", "release.7z", "release"], cls.d)
+        run(["tar", "czf", "release.tar.gz", "release"], cls.d)
+        run(["tar", "cJf", "release.tar.xz", "release"], cls.d)
+        run(["tar", "cf", "release.tar", "release"], cls.d)
+        shutil.copyfile(os.path.join(rel, "contacts.csv"), os.path.join(cls.d, "contacts.csv"))
+        run(["gzip", "-k", "contacts.csv"], cls.d)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.d, ignore_errors=True)
+
+    def path(self, name):
+        return os.path.join(self.d, name)
+
+    def test_psni_inside_every_archive(self):
+        for name, fmt in (("release.zip", "zip"), ("release.7z", "7z"),
+                          ("release.tar.gz", "tar"), ("release.tar.xz", "tar"),
+                          ("release.tar", "tar")):
+            with self.subTest(name):
+                rc, f, fs = scan(self.path(name))
+                self.assertEqual((rc, f["verdict"], f["format"], f["error"]),
+                                 (1, "block", fmt, None))
+                hs = [x for x in fs if x["rule"] == "hidden.sheet"]
+                self.assertEqual(len(hs), 1)
+                self.assertEqual(hs[0]["location"]["sheet"], "Staff")
+                self.assertTrue(hs[0]["location"]["part"].startswith(
+                    "release/staff/psni_hidden_sheet.xlsx!"))
+                ds = [x for x in fs if x["rule"] == "dataset.personal_records"]
+                self.assertEqual(len(ds), 1)
+                self.assertEqual(ds[0]["rows"], 9483)
+                self.assertTrue(ds[0]["hidden"])
+                names = [x for x in fs if x["rule"] == "pii.person_name"
+                         and x["location"]["part"] == PSNI_PART]
+                self.assertEqual(len(names), 9483)
+                # the CSV is a file the recipient opens: in view, not hidden
+                csv = [x for x in fs if x["location"].get("part") == "release/contacts.csv!"]
+                self.assertEqual(sorted(x["rule"] for x in csv),
+                                 ["pii.person_name", "pii.uk_nino"])
+                self.assertFalse(any(x["hidden"] for x in csv))
+                # the symbolic link is not a second copy
+                self.assertFalse([x for x in fs if "link.csv" in x["location"].get("part", "")])
+
+    def test_lone_compressed_file(self):
+        rc, f, fs = scan(self.path("contacts.csv.gz"))
+        self.assertEqual((rc, f["format"]), (1, "gzip"))
+        self.assertEqual(sorted((x["rule"], x["location"]["part"]) for x in fs),
+                         [("pii.person_name", "contacts.csv!"), ("pii.uk_nino", "contacts.csv!")])
+
+    def test_hash_is_of_the_archive(self):
+        for name in ("release.tar.gz", "release.zip"):
+            rc, f, fs = scan(self.path(name))
+            with open(self.path(name), "rb") as fh:
+                self.assertEqual(f["sha256"], hashlib.sha256(fh.read()).hexdigest())
+
+    def test_archive_in_archive(self):
+        d = tempfile.mkdtemp(dir=self.d)
+        shutil.copyfile(self.path("release.tar.gz"), os.path.join(d, "inner.tar.gz"))
+        run(["zip", "-q", "outer.zip", "inner.tar.gz"], d)
+        rc, f, fs = scan(os.path.join(d, "outer.zip"))
+        self.assertEqual(f["verdict"], "block")
+        self.assertIn("inner.tar.gz!" + PSNI_PART, {x["location"]["part"] for x in fs})
+
+    def test_nesting_limit(self):
+        d = tempfile.mkdtemp(dir=self.d)
+        shutil.copyfile(self.path("contacts.csv"), os.path.join(d, "l0.csv"))
+        inner = "l0.csv"
+        for i in range(1, 7):
+            run(["zip", "-q", "l%d.zip" % i, inner], d)
+            inner = "l%d.zip" % i
+        rc, f, fs = scan(os.path.join(d, inner))
+        self.assertEqual((rc, f["verdict"]), (2, "error"))
+        self.assertIn("levels deep", f["error"])
+        rc, f, fs = scan(os.path.join(d, inner), "--max-nesting", "8")
+        self.assertEqual((rc, f["error"]), (1, None))
+        self.assertEqual(fs[0]["location"]["part"],
+                         "l5.zip!l4.zip!l3.zip!l2.zip!l1.zip!l0.csv!")
+
+    def test_passwords(self):
+        d = tempfile.mkdtemp(dir=self.d)
+        shutil.copyfile(self.path("contacts.csv"), os.path.join(d, "contacts.csv"))
+        run(["zip", "-q", "-P", "secret", "enc.zip", "contacts.csv"], d)
+        run(["7z", "a", "-bd", "-bso0", "-psecret", "enc.7z", "contacts.csv"], d)
+        run(["7z", "a", "-bd", "-bso0", "-psecret", "-mhe=on", "hdr.7z", "contacts.csv"], d)
+        for name, part in (("enc.zip", "contacts.csv"), ("enc.7z", "contacts.csv"),
+                           ("hdr.7z", None)):
+            with self.subTest(name):
+                rc, f, fs = scan(os.path.join(d, name))
+                self.assertEqual((rc, f["verdict"], f["error"]), (1, "review", None))
+                self.assertEqual([x["rule"] for x in fs], ["notice.encrypted"])
+                self.assertEqual(fs[0]["location"].get("part"), part)
+
+
+class Hostile(unittest.TestCase):
+    def setUp(self):
+        self.d = tempfile.mkdtemp(prefix="sg-arc-bad-")
+
+    def tearDown(self):
+        shutil.rmtree(self.d, ignore_errors=True)
+
+    def test_bomb(self):
+        # 200 MB of zeros in a 200 KB member: past --max-ratio
+        with open(os.path.join(self.d, "zeros.csv"), "wb") as f:
+            f.truncate(200 << 20)
+        run(["zip", "-q", "bomb.zip", "zeros.csv"], self.d)
+        run(["tar", "czf", "bomb.tar.gz", "zeros.csv"], self.d)
+        os.unlink(os.path.join(self.d, "zeros.csv"))
+        for name in ("bomb.zip", "bomb.tar.gz"):
+            with self.subTest(name):
+                rc, f, fs = scan(os.path.join(self.d, name), "--max-ratio", "100")
+                self.assertEqual((rc, f["verdict"]), (2, "error"))
+                self.assertIn("--max-ratio", f["error"])
+                rc, f, fs = scan(os.path.join(self.d, name), "--max-inflated", "1000000")
+                self.assertIn("--max-inflated", f["error"])
+
+    def test_many_members(self):
+        for i in range(30):
+            with open(os.path.join(self.d, "f%02d.txt" % i), "w") as f:
+                f.write("nothing\n")
+        run(["tar", "cf", "many.tar"] + ["f%02d.txt" % i for i in range(30)], self.d)
+        rc, f, fs = scan(os.path.join(self.d, "many.tar"), "--max-members", "10")
+        self.assertEqual((rc, f["verdict"]), (2, "error"))
+        self.assertIn("--max-members", f["error"])
+        self.assertEqual(scan(os.path.join(self.d, "many.tar"))[1]["verdict"], "pass")
+
+    def test_damaged(self):
+        with open(os.path.join(self.d, "a.csv"), "w") as f:
+            f.write("name,ni\r\nJane Smith,AB123456C\r\n" * 2000)
+        run(["tar", "czf", "a.tar.gz", "a.csv"], self.d)
+        run(["zip", "-q", "a.zip", "a.csv"], self.d)
+        for name in ("a.tar.gz", "a.zip"):
+            data = open(os.path.join(self.d, name), "rb").read()
+            for cut in (len(data) // 2, 40):
+                p = os.path.join(self.d, "cut-%d-%s" % (cut, name))
+                with open(p, "wb") as f:
+                    f.write(data[:cut])
+                with self.subTest(p):
+                    rc, f, fs = scan(p)
+                    self.assertEqual((rc, f["verdict"]), (2, "error"), f)
+            # garbage after a good start
+            p = os.path.join(self.d, "junk-" + name)
+            with open(p, "wb") as f:
+                f.write(data[:200] + os.urandom(5000))
+            rc, f, fs = scan(p)
+            self.assertIn(rc, (1, 2))
+            self.assertIsNotNone(f["verdict"])
+
+    def test_scan_goes_on_after_a_bad_archive(self):
+        with open(os.path.join(self.d, "bad.7z"), "wb") as f:
+            f.write(b"7z\xbc\xaf\x27\x1c" + os.urandom(3000))
+        with open(os.path.join(self.d, "good.csv"), "w") as f:
+            f.write("name,ni\r\nJane Smith,AB123456C\r\n")
+        res = subprocess.run([BIN, "scan", "-f", "jsonl", self.d], capture_output=True,
+                             timeout=120)
+        recs = [json.loads(l) for l in res.stdout.decode().splitlines()]
+        files = {os.path.basename(r["path"]): r for r in recs if r["type"] == "file"}
+        self.assertEqual(files["bad.7z"]["verdict"], "error")
+        self.assertEqual(files["good.csv"]["verdict"], "review")
+        self.assertEqual(res.returncode, 2)
+
+
+if __name__ == "__main__":
+    unittest.main()
