@@ -135,6 +135,81 @@ class Archives(unittest.TestCase):
                 self.assertEqual(fs[0]["location"].get("part"), part)
 
 
+class Email(unittest.TestCase):
+    """A message built by Python's email package (Debian's python3)."""
+
+    @classmethod
+    def setUpClass(cls):
+        from email.message import EmailMessage
+        cls.d = tempfile.mkdtemp(prefix="sg-eml-")
+        rel = os.path.join(cls.d, "release", "staff")
+        os.makedirs(rel)
+        shutil.copyfile(os.path.join(OFFICE, "psni_hidden_sheet.xlsx"),
+                        os.path.join(rel, "psni_hidden_sheet.xlsx"))
+        run(["zip", "-qr", "release.zip", "release"], cls.d)
+        m = EmailMessage()
+        m["From"] = "Information Rights Team <foi@police.example.gov.uk>"
+        m["To"] = "Jane Smith <jane.smith@journalist.co.uk>"
+        m["Cc"] = "John Brown <john.brown@police.example.gov.uk>"
+        m["Subject"] = "FOI 2023/0815: your request"
+        m.set_content("Dear Ms Smith,\n\nOur response is attached.\n")
+        m.add_alternative("<html><body><p>Call 020 8123 4567</p></body></html>",
+                          subtype="html")
+        with open(os.path.join(cls.d, "release.zip"), "rb") as f:
+            m.add_attachment(f.read(), maintype="application", subtype="zip",
+                             filename="release.zip")
+        fwd = EmailMessage()
+        fwd["From"] = "Case Officer <case@police.example.gov.uk>"
+        fwd["To"] = "foi@police.example.gov.uk"
+        fwd["Subject"] = "notes"
+        fwd.set_content("Victim: Mary Jones, DOB 12/03/1981, NI AB123456C\n")
+        m.add_attachment(fwd)
+        cls.eml = os.path.join(cls.d, "foi.eml")
+        with open(cls.eml, "wb") as f:
+            f.write(bytes(m))
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.d, ignore_errors=True)
+
+    def test_psni_in_a_zip_in_a_message(self):
+        rc, f, fs = scan(self.eml)
+        self.assertEqual((rc, f["verdict"], f["format"], f["error"]), (1, "block", "eml", None))
+        parts = {x["location"].get("part") for x in fs}
+        self.assertIn("release.zip!" + PSNI_PART, parts)
+        hs = [x for x in fs if x["rule"] == "hidden.sheet"]
+        self.assertEqual(len(hs), 1)
+        self.assertEqual(hs[0]["location"]["part"], "release.zip!" + PSNI_PART)
+        ds = [x for x in fs if x["rule"] == "dataset.personal_records"]
+        self.assertEqual(ds[0]["rows"], 9483)
+
+    def test_headers_bodies_and_attached_message(self):
+        rc, f, fs = scan(self.eml, "--reveal")
+        got = {(x["rule"], x["location"].get("part"), x["value"]) for x in fs
+               if not x["location"].get("part", "").startswith("release.zip!")}
+        for want in (("pii.email", "headers!", "jane.smith@journalist.co.uk"),
+                     ("pii.person_name", "headers!", "Jane Smith"),
+                     ("pii.person_name", "headers!", "John Brown"),
+                     ("pii.uk_phone", "body.html.2!", "020 8123 4567"),
+                     ("pii.uk_nino", "message.eml!body!", "AB123456C"),
+                     ("pii.date_of_birth", "message.eml!body!", "12/03/1981")):
+            self.assertIn(want, got)
+        # what the recipient reads is in view
+        self.assertFalse(any(x["hidden"] for x in fs
+                             if x["location"].get("part", "").startswith(("headers", "body"))))
+
+    def test_damaged_messages(self):
+        data = open(self.eml, "rb").read()
+        for cut in (len(data) // 3, len(data) // 2, 400):
+            p = os.path.join(self.d, "cut%d.eml" % cut)
+            with open(p, "wb") as f:
+                f.write(data[:cut])
+            with self.subTest(cut):
+                rc, f, fs = scan(p)
+                self.assertIn(rc, (0, 1, 2))
+                self.assertEqual(f["format"], "eml")
+
+
 class Hostile(unittest.TestCase):
     def setUp(self):
         self.d = tempfile.mkdtemp(prefix="sg-arc-bad-")
