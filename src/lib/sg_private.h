@@ -794,6 +794,10 @@ sg_status sgi_cells_end(sgi_cells *c, bool remote);
 void sgi_cells_retag(sgi_cells *c, bool (*pred)(void *opaque, const sg_finding *f), void *opaque,
                      unsigned flags, const char *reason);
 
+/* An OLE2 compound file in memory: if it is an Excel 97-2003 workbook,
+ * read it (SG_OK); SG_E_UNSUPPORTED, nothing reported, if it is not. */
+sg_status sgi_xls_scan(sgi_ctx *ctx, const unsigned char *data, size_t len);
+
 /* XLSX cell formats (read_xlsx.c), shared with the cleaner. */
 typedef struct sgi_xlsx_style {
     bool date, invisible;
@@ -801,6 +805,9 @@ typedef struct sgi_xlsx_style {
 sgi_xlsx_style *sgi_xlsx_styles(const sgi_mem *mem, const char *xml, size_t n, size_t *count);
 /* Excel's serial day number as an ISO date, YYYY-MM-DD (1900 or 1904 system). */
 bool sgi_xlsx_serial_date(double v, bool d1904, char *out, size_t n);
+/* Is a number format (its code, or a built-in id) a date's? */
+bool sgi_xlsx_fmt_date(const char *code);
+bool sgi_xlsx_builtin_date(unsigned id);
 
 /* ------------------------------------------------------------- metadata */
 /* Report one metadata value as rule (hidden.metadata, hidden.exif...),

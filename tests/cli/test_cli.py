@@ -584,10 +584,16 @@ class Memory(unittest.TestCase):
     """Streaming: peak memory does not grow with the input."""
 
     def peak_kb(self, path):
-        p = subprocess.Popen([BIN, "scan", "-q", "-j", "1", path])
-        _, _, ru = os.wait4(p.pid, 0)
-        p.returncode = 0
-        return ru.ru_maxrss
+        # through a fresh small process: a child's peak RSS starts from its
+        # parent's at fork (Linux keeps the high-water mark across exec), and
+        # this test process may have grown large reading other tests' reports
+        meter = ("import os, subprocess, sys\n"
+                 "p = subprocess.Popen(sys.argv[1:])\n"
+                 "_, _, ru = os.wait4(p.pid, 0)\n"
+                 "print(ru.ru_maxrss)\n")
+        res = subprocess.run(["/usr/bin/python3", "-c", meter, BIN, "scan", "-q", "-j", "1",
+                              path], capture_output=True, timeout=300)
+        return int(res.stdout.decode().split()[-1])
 
     def test_memory_does_not_grow_with_file_size(self):
         tmp = tempfile.mkdtemp(prefix="sg-mem-")

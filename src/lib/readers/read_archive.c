@@ -51,6 +51,8 @@ static la_ssize_t arc_read(struct archive *a, void *opaque, const void **buf)
     return n;
 }
 
+static const char *magic_format(const sgi_peek *pk);
+
 static const char *format_name(struct archive *a, const sgi_peek *pk)
 {
     int f = archive_format(a) & ARCHIVE_FORMAT_BASE_MASK;
@@ -73,7 +75,7 @@ static const char *format_name(struct archive *a, const sgi_peek *pk)
     case ARCHIVE_FILTER_LZMA: return "lzma";
     case ARCHIVE_FILTER_LZIP: return "lzip";
     case ARCHIVE_FILTER_ZSTD: return "zstd";
-    default: return "archive";
+    default: return magic_format(pk);
     }
 }
 
@@ -165,10 +167,11 @@ static bool read_member(arc *r, struct archive *a, char **data, size_t *len, cha
 
 static bool starts(const sgi_peek *pk, size_t off, const void *magic, size_t n);
 static int zip_bid(const sgi_peek *pk);
+static const char *magic_format(const sgi_peek *pk);
 
 static sg_status archive_scan(sgi_ctx *ctx, const sgi_peek *pk)
 {
-    ctx->res->pub.format = "archive";
+    ctx->res->pub.format = magic_format(pk);
     arc *r = sgi_malloc(ctx->mem, sizeof(*r));
     struct archive *a = archive_read_new();
     if (!r || !a) {
@@ -193,7 +196,6 @@ static sg_status archive_scan(sgi_ctx *ctx, const sgi_peek *pk)
     if (seek) {
         sg_status dst = sgi_input_drain(ctx->in, ctx->mem, &whole, &wlen, ctx->eng->opt_max_part);
         if (dst != SG_OK) {
-            ctx->res->pub.format = zip_bid(pk) ? "zip" : "7z";
             sgi_ctx_error(ctx, dst, "%s",
                           dst == SG_E_LIMIT ? "archive larger than --max-part; not checked"
                                             : "cannot read the archive");
@@ -291,20 +293,32 @@ static const struct {
     size_t off;
     const char *bytes;
     size_t n;
+    const char *format;
 } magic[] = {
-    {0, "\x1F\x8B\x08", 3},              /* gzip */
-    {0, "BZh", 3},                       /* bzip2 (and a block size digit) */
-    {0, "\xFD" "7zXZ\0", 6},             /* xz */
-    {0, "7z\xBC\xAF\x27\x1C", 6},        /* 7z */
-    {0, "Rar!\x1A\x07", 6},              /* RAR 4 and 5 */
-    {0, "\x28\xB5\x2F\xFD", 4},          /* zstd */
-    {0, "LZIP", 4},                      /* lzip */
-    {257, "ustar", 5},                   /* tar */
-    {0, "070707", 6},                    /* cpio (odc) */
-    {0, "070701", 6},                    /* cpio (newc) */
-    {0, "MSCF\0\0\0\0", 8},              /* cab */
-    {0, "!<arch>\n", 8},                 /* ar */
+    {0, "\x1F\x8B\x08", 3, "gzip"},
+    {0, "BZh", 3, "bzip2"}, /* and a block size digit */
+    {0, "\xFD" "7zXZ\0", 6, "xz"},
+    {0, "7z\xBC\xAF\x27\x1C", 6, "7z"},
+    {0, "Rar!\x1A\x07", 6, "rar"}, /* RAR 4 and 5 */
+    {0, "\x28\xB5\x2F\xFD", 4, "zstd"},
+    {0, "LZIP", 4, "lzip"},
+    {257, "ustar", 5, "tar"},
+    {0, "070707", 6, "cpio"}, /* odc */
+    {0, "070701", 6, "cpio"}, /* newc */
+    {0, "MSCF\0\0\0\0", 8, "cab"},
+    {0, "!<arch>\n", 8, "ar"},
 };
+
+/* The format its magic number names, until libarchive says better. */
+static const char *magic_format(const sgi_peek *pk)
+{
+    if (zip_bid(pk))
+        return "zip";
+    for (size_t i = 0; i < SGI_ARRAY_LEN(magic); i++)
+        if (starts(pk, magic[i].off, magic[i].bytes, magic[i].n))
+            return magic[i].format;
+    return "archive";
+}
 
 static int archive_bid(const sgi_peek *pk)
 {

@@ -1,6 +1,6 @@
 /*
  * read_identify.c - formats recognised by their magic numbers but not yet
- * read: OLE2, and binary data.
+ * read (OLE2 documents other than XLS: read_xls.c), and binary data.
  * Each bids like a real reader (the bits of magic it checked) and reports
  * the file as not checked, naming the format, so that nothing passes
  * silently. A real reader replaces its entry here when it lands.
@@ -16,9 +16,12 @@ static bool starts(const sgi_peek *pk, size_t off, const void *magic, size_t n)
     return pk->n >= off + n && memcmp(pk->p + off, magic, n) == 0;
 }
 
-static bool contains(const sgi_peek *pk, const char *s)
+/* Does the peek hold these bytes (a literal: NULs included)? */
+#define contains(pk, lit) contains_bytes((pk), (lit), sizeof(lit) - 1)
+
+static bool contains_bytes(const sgi_peek *pk, const char *s, size_t n)
 {
-    return pk->n && memmem(pk->p, pk->n, s, strlen(s)) != NULL;
+    return pk->n && memmem(pk->p, pk->n, s, n) != NULL;
 }
 
 static bool ext_is(const sgi_peek *pk, const char *const *exts)
@@ -58,6 +61,23 @@ static sg_status ole2_scan(sgi_ctx *ctx, const sgi_peek *pk)
                              NULL);
         return SG_OK;
     }
+    /* the compound file whole (its directory may be anywhere in it) */
+    char *data = NULL;
+    size_t len = 0;
+    sg_status st = sgi_input_drain(ctx->in, ctx->mem, &data, &len, ctx->eng->opt_max_part);
+    if (st != SG_OK) {
+        sgi_free(ctx->mem, data);
+        ctx->res->pub.format = "ole2";
+        sgi_ctx_error(ctx, st, "%s",
+                      st == SG_E_LIMIT ? "OLE2 file larger than --max-part; not checked"
+                                       : "cannot read the file");
+        return SG_OK;
+    }
+    ctx->res->pub.format = ext_is(pk, xls) ? "xls" : "ole2";
+    st = sgi_xls_scan(ctx, (const unsigned char *)data, len);
+    sgi_free(ctx->mem, data);
+    if (st == SG_OK)
+        return SG_OK;
     if (ext_is(pk, xls))
         return not_yet(ctx, "xls", "XLS spreadsheet (OLE2)");
     if (ext_is(pk, doc))

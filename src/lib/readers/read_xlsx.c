@@ -312,7 +312,7 @@ static bool fmt_hidden(const char *code)
     return semi;
 }
 
-static bool fmt_date(const char *code)
+bool sgi_xlsx_fmt_date(const char *code)
 {
     bool quoted = false, bracket = false;
     for (const char *p = code; *p; p++) {
@@ -337,7 +337,7 @@ static bool fmt_date(const char *code)
     return false;
 }
 
-static bool builtin_date(unsigned id)
+bool sgi_xlsx_builtin_date(unsigned id)
 {
     return (id >= 14 && id <= 17) || id == 22 || (id >= 27 && id <= 36) ||
            (id >= 50 && id <= 58);
@@ -364,7 +364,7 @@ static void style_start(void *opaque, const char *name, const char **attrs)
         if (id && code && sgi_grow(mem, (void **)&p->fmts, &p->capfmts, p->nfmts + 1,
                                    sizeof(*p->fmts)))
             p->fmts[p->nfmts++] = (struct fmt){(unsigned)atoi(id), fmt_hidden(code),
-                                               fmt_date(code)};
+                                               sgi_xlsx_fmt_date(code)};
     } else if (p->section == 2 && strcmp(name, "font") == 0) {
         if (sgi_grow(mem, (void **)&p->fonts, &p->capfonts, p->nfonts + 1, sizeof(font_info)))
             p->fonts[p->nfonts++] = (font_info){{true, 0x000000}, 11.0};
@@ -405,7 +405,7 @@ static xf_info *styles_of(style_parse *p, size_t *count)
     if (xfs) {
         *count = p->nxr;
         for (size_t k = 0; k < p->nxr; k++) {
-            bool date = builtin_date(p->xr[k].fmt), hidden = false;
+            bool date = sgi_xlsx_builtin_date(p->xr[k].fmt), hidden = false;
             for (size_t j = 0; j < p->nfmts; j++)
                 if (p->fmts[j].id == p->xr[k].fmt) {
                     date = p->fmts[j].date;
