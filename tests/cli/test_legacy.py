@@ -1,0 +1,157 @@
+"""Legacy formats (issue 7): the office scenario fixtures converted to Excel
+97-2003 (.xls, BIFF8) by LibreOffice headless in this run, judged as their
+XLSX originals are; real XLS files written by Excel (tests/data/corpus).
+
+Needs LibreOffice (scripts/setup.sh --test). Nothing is skipped.
+"""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.path.abspath(os.environ.get("SPILLGUARD", os.path.join(ROOT, "build", "spillguard")))
+OFFICE = os.path.join(ROOT, "tests", "data", "office")
+CORPUS = os.path.join(ROOT, "tests", "data", "corpus")
+
+STAFF = ["Surname", "Initials", "Rank", "Department", "Location", "Contract Type", "Gender",
+         "Service Number"]
+VICTIMS = ["Name", "Date of Birth", "Address", "Postcode", "Offence"]
+
+
+def scan(path, *extra):
+    res = subprocess.run([BIN, "scan", "-f", "jsonl", "--max-findings", "100000"] + list(extra) +
+                         [path], capture_output=True, timeout=300)
+    recs = [json.loads(l) for l in res.stdout.decode().splitlines()]
+    return res.returncode, recs[0], [r for r in recs if r["type"] == "finding"]
+
+
+def of(fs, rule):
+    return [x for x in fs if x["rule"] == rule]
+
+
+TMP = None
+XLS = {}
+
+
+def setUpModule():
+    global TMP
+    TMP = tempfile.mkdtemp(prefix="sg-legacy-")
+    names = ["psni_hidden_sheet", "norfolk_pivot_cache", "hidden_columns", "cell_comment",
+             "very_hidden_sheet", "clean_aggregate"]
+    res = subprocess.run(["soffice", "-env:UserInstallation=file://" + os.path.join(TMP, "lo"),
+                          "--headless", "--convert-to", "xls", "--outdir", TMP] +
+                         [os.path.join(OFFICE, n + ".xlsx") for n in names],
+                         capture_output=True, timeout=600)
+    assert res.returncode == 0, res.stderr
+    for n in names:
+        XLS[n] = os.path.join(TMP, n + ".xls")
+        assert os.path.exists(XLS[n]), n
+
+
+def tearDownModule():
+    shutil.rmtree(TMP, ignore_errors=True)
+
+
+class Scenarios(unittest.TestCase):
+    def test_psni_as_xls(self):
+        rc, f, fs = scan(XLS["psni_hidden_sheet"])
+        self.assertEqual((rc, f["verdict"], f["format"], f["error"]), (1, "block", "xls", None))
+        hs = of(fs, "hidden.sheet")
+        self.assertEqual(len(hs), 1)
+        self.assertEqual(hs[0]["location"]["sheet"], "Staff")
+        ds = of(fs, "dataset.personal_records")
+        self.assertEqual(len(ds), 1)
+        self.assertEqual((ds[0]["rows"], ds[0]["columns"]), (9483, STAFF))
+        self.assertEqual(ds[0]["hidden_reason"], "hidden sheet")
+        names = of(fs, "pii.person_name")
+        self.assertEqual(len(names), 9483)
+        self.assertEqual(names[0]["location"]["cell"], "A2")
+        self.assertTrue(all(x["hidden_reason"] == "hidden sheet" for x in names))
+        self.assertFalse([x for x in fs if x["rule"].startswith("pii.")
+                          and x["location"].get("sheet") == "Summary"])
+
+    def test_norfolk_as_xls(self):
+        rc, f, fs = scan(XLS["norfolk_pivot_cache"])
+        self.assertEqual((f["verdict"], f["format"]), ("block", "xls"))
+        pc = of(fs, "hidden.pivot_cache")
+        self.assertEqual(len(pc), 1)
+        self.assertEqual((pc[0]["rows"], pc[0]["columns"]), (1230, VICTIMS))
+        self.assertTrue(pc[0]["location"]["part"].startswith("_SX_DB_CUR/"))
+        cached = [x for x in fs if x["location"].get("part", "").startswith("_SX_DB_CUR/")]
+        self.assertGreaterEqual(len(of(cached, "pii.person_name")), 1230)
+        self.assertGreaterEqual(len(of(cached, "pii.date_of_birth")), 1230)
+        self.assertTrue(all(x["hidden"] for x in cached))
+        ds = [x for x in of(fs, "dataset.personal_records") if x["hidden_reason"] == "pivot cache"]
+        self.assertEqual(len(ds), 1)
+        self.assertEqual(ds[0]["rows"], 1230)
+
+    def test_hidden_columns_and_comments(self):
+        rc, f, fs = scan(XLS["hidden_columns"])
+        self.assertEqual(len(of(fs, "hidden.columns")), 1)
+        self.assertTrue(all(x["hidden_reason"] == "hidden column"
+                            for x in of(fs, "pii.date_of_birth")))
+        rc, f, fs = scan(XLS["cell_comment"])
+        c = of(fs, "hidden.comment")
+        self.assertEqual(len(c), 1)
+        self.assertEqual(c[0]["location"]["cell"], "B2")
+        self.assertIn("pii.uk_nino", {x["rule"] for x in fs if x["hidden_reason"] == "comment"})
+
+    def test_dates_read_as_dates(self):
+        rc, f, fs = scan(XLS["very_hidden_sheet"], "--reveal")
+        dobs = of(fs, "pii.date_of_birth")
+        self.assertGreaterEqual(len(dobs), 100)
+        self.assertRegex(dobs[0]["value"], r"^\d{4}-\d{2}-\d{2}$|^\d{2}/\d{2}/\d{4}$")
+
+    def test_clean_workbook_passes(self):
+        rc, f, fs = scan(XLS["clean_aggregate"])
+        self.assertEqual((rc, f["verdict"]), (0, "pass"), [x["rule"] for x in fs])
+
+
+class RealWorld(unittest.TestCase):
+    """XLS files Excel wrote (Apache POI's and SheetJS's test files)."""
+
+    def test_hidden_sheets_metadata_macros(self):
+        rc, f, fs = scan(os.path.join(CORPUS, "poi", "45761.xls"))
+        self.assertEqual(f["format"], "xls")
+        rules = {x["rule"] for x in fs}
+        self.assertTrue({"hidden.sheet", "hidden.sheet_very_hidden", "hidden.macro",
+                         "hidden.metadata"} <= rules, rules)
+        rc, f, fs = scan(os.path.join(CORPUS, "sheetjs", "sheet_visibility.xls"))
+        self.assertEqual({x["location"]["sheet"] for x in of(fs, "hidden.sheet")}, {"Hidden"})
+        self.assertEqual({x["location"]["sheet"] for x in of(fs, "hidden.sheet_very_hidden")},
+                         {"VeryHidden"})
+        rc, f, fs = scan(os.path.join(CORPUS, "poi", "TwoSheetsOneHidden.xls"), "--reveal")
+        who = {x["value"] for x in of(fs, "hidden.metadata")}
+        self.assertTrue(any("Noel Markham" in v for v in who), who)
+
+    def test_password(self):
+        rc, f, fs = scan(os.path.join(CORPUS, "poi", "password.xls"))
+        self.assertEqual((rc, f["verdict"], f["error"]), (1, "review", None))
+        self.assertEqual([x["rule"] for x in fs], ["notice.encrypted"])
+
+    def test_damaged(self):
+        data = open(XLS["psni_hidden_sheet"], "rb").read()
+        with tempfile.TemporaryDirectory() as d:
+            for cut in (512, 4096, len(data) // 2):
+                p = os.path.join(d, "cut%d.xls" % cut)
+                with open(p, "wb") as fh:
+                    fh.write(data[:cut])
+                rc, f, fs = scan(p)
+                self.assertIn(rc, (1, 2))
+                self.assertEqual(f["format"], "xls")
+            # the Workbook stream's records garbled past the globals
+            p = os.path.join(d, "garbled.xls")
+            b = bytearray(data)
+            for i in range(20000, len(b), 997):
+                b[i] = (b[i] * 7 + 13) & 0xFF
+            with open(p, "wb") as fh:
+                fh.write(bytes(b))
+            rc, f, fs = scan(p)
+            self.assertIn(rc, (0, 1, 2))
+
+
+if __name__ == "__main__":
+    unittest.main()
