@@ -23,9 +23,17 @@
 
 static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
 
+static void quiet(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer data)
+{
+    (void)domain, (void)level, (void)msg, (void)data; /* a damaged message is reported */
+}
+
 static void gmime_start(void)
 {
     g_mime_init();
+    g_log_set_handler("gmime", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO |
+                                   G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_CRITICAL,
+                      quiet, NULL);
 }
 
 typedef struct mail {

@@ -62,9 +62,23 @@ typedef struct xls {
 
 static pthread_once_t gsf_once = PTHREAD_ONCE_INIT;
 
+static void quiet(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer data)
+{
+    (void)domain, (void)level, (void)msg, (void)data; /* a damaged file is reported as such */
+}
+
 static void gsf_start(void)
 {
     gsf_init();
+    /* libgsf complains about damaged files on stderr: the file's error
+     * says it for us */
+    static const char *const domains[] = {NULL, "libgsf", "libgsf:msole", "libgsf:utils",
+                                          "libgsf:zip"};
+    for (size_t i = 0; i < SGI_ARRAY_LEN(domains); i++)
+        g_log_set_handler(domains[i], G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE |
+                                          G_LOG_LEVEL_INFO | G_LOG_LEVEL_DEBUG |
+                                          G_LOG_LEVEL_CRITICAL,
+                          quiet, NULL);
 }
 
 static unsigned u16(const unsigned char *p)
