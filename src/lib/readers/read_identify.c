@@ -73,7 +73,9 @@ static sg_status ole2_scan(sgi_ctx *ctx, const sgi_peek *pk)
                                        : "cannot read the file");
         return SG_OK;
     }
-    ctx->res->pub.format = ext_is(pk, xls) ? "xls" : "ole2";
+    ctx->res->pub.format = ext_is(pk, xls) ? "xls" : ext_is(pk, doc) ? "doc"
+                          : ext_is(pk, ppt)   ? "ppt"
+                                              : "ole2";
     st = sgi_xls_scan(ctx, (const unsigned char *)data, len);
     sgi_free(ctx->mem, data);
     if (st == SG_OK)

@@ -1,5 +1,6 @@
 /*
- * read_xls.c - Excel 97-2003 workbooks (BIFF8 in an OLE2 compound file).
+ * read_xls.c - Excel 97-2003 workbooks (BIFF8 in an OLE2 compound file);
+ * Word and PowerPoint 97-2003 files go on to read_ole_docs.c.
  *
  * libgsf opens the compound file and reads the property sets (author,
  * last saved by, company). No library in Debian reads BIFF records for
@@ -16,7 +17,7 @@
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
-#include "../sg_private.h"
+#include "ole_private.h"
 
 #include <gsf/gsf-doc-meta-data.h>
 #include <gsf/gsf-infile-msole.h>
@@ -826,7 +827,7 @@ static void read_storages(xls *x, GsfInfile *ole)
 
 /* ------------------------------------------------------------- the file */
 
-sg_status sgi_xls_pivots(sgi_ctx *ctx, GsfInfile *ole, sgi_cells *cells);
+static sg_status xls_pivots(sgi_ctx *ctx, GsfInfile *ole, sgi_cells *cells);
 
 sg_status sgi_xls_scan(sgi_ctx *ctx, const unsigned char *data, size_t len)
 {
@@ -855,9 +856,18 @@ sg_status sgi_xls_scan(sgi_ctx *ctx, const unsigned char *data, size_t len)
             g_object_unref(in);
             return SG_OK;
         }
+        /* a Word or PowerPoint file? */
+        xls d;
+        memset(&d, 0, sizeof(d));
+        d.ctx = ctx;
+        sgi_cells_init(&d.cells, ctx);
+        sg_status dst = sgi_ole_docs_scan(ctx, ole, &d.cells);
+        if (dst == SG_OK)
+            read_meta(&d, ole);
+        sgi_cells_free(&d.cells);
         g_object_unref(ole);
         g_object_unref(in);
-        return SG_E_UNSUPPORTED; /* not a workbook: the caller says what it is */
+        return dst; /* SG_E_UNSUPPORTED: the caller says what it is */
     }
     ctx->res->pub.format = "xls";
     xls x;
@@ -886,7 +896,7 @@ sg_status sgi_xls_scan(sgi_ctx *ctx, const unsigned char *data, size_t len)
             read_names(&x);
             for (size_t i = 0; i < x.nsheets; i++)
                 read_sheet(&x, &x.sheets[i]);
-            sgi_xls_pivots(ctx, ole, &x.cells);
+            xls_pivots(ctx, ole, &x.cells);
         }
         sgi_cells_free(&x.cells);
     }
@@ -1061,7 +1071,7 @@ out:
     sgi_text_free(&t);
 }
 
-sg_status sgi_xls_pivots(sgi_ctx *ctx, GsfInfile *ole, sgi_cells *cells)
+static sg_status xls_pivots(sgi_ctx *ctx, GsfInfile *ole, sgi_cells *cells)
 {
     GsfInput *dir = gsf_infile_child_by_name(ole, "_SX_DB_CUR");
     if (!dir)

@@ -1,0 +1,442 @@
+/*
+ * read_ole_docs.c - Word 97-2003 (.doc) and PowerPoint 97-2003 (.ppt)
+ * text, in OLE2 compound files opened by libgsf (read_xls.c opens the
+ * file and calls here when it holds no workbook).
+ *
+ *   DOC  the document's text through its piece table (the CLX in the table
+ *        stream: [MS-DOC] 2.4.1), split by the FIB's counts into the main
+ *        text (visible), footnotes, headers and footers (visible), comments
+ *        (hidden: comment), endnotes and text boxes; text the character
+ *        formatting marks deleted (sprmCFRMarkDel, a tracked deletion) is
+ *        hidden: tracked deletion.
+ *   PPT  every text atom of the "PowerPoint Document" stream
+ *        ([MS-PPT] TextCharsAtom, TextBytesAtom): slide text is visible,
+ *        notes (NotesContainer, and the notes list of SlideListWithText)
+ *        are speaker notes, comments (Comment10Container) hidden with their
+ *        authors. Hidden slides are not told apart yet.
+ * Both: the property sets' metadata (author, last saved by, company).
+ *
+ * No Debian library reads these record formats for C; the readers are
+ * small, bounded by the stream's length, and fuzzed.
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#include "ole_private.h"
+
+#include <string.h>
+
+static unsigned u16(const unsigned char *p)
+{
+    return (unsigned)p[0] | (unsigned)p[1] << 8;
+}
+
+static uint32_t u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* A stream whole (up to --max-part); NULL if absent or too large. */
+static unsigned char *stream(sgi_ctx *ctx, GsfInfile *ole, const char *name, size_t *n)
+{
+    GsfInput *in = gsf_infile_child_by_name(ole, name);
+    if (!in)
+        return NULL;
+    gsf_off_t size = gsf_input_size(in);
+    unsigned char *b = NULL;
+    if (size > 0 && (unsigned long long)size <= ctx->eng->opt_max_part)
+        b = sgi_malloc(ctx->mem, (size_t)size);
+    if (b && !gsf_input_read(in, (size_t)size, b)) {
+        sgi_free(ctx->mem, b);
+        b = NULL;
+    }
+    g_object_unref(in);
+    *n = b ? (size_t)size : 0;
+    return b;
+}
+
+/* UTF-16LE or Latin-1 characters to UTF-8, paragraph marks (CR, VT) kept
+ * as line ends, Word's field and object marks dropped. */
+static void put(sgi_text *t, const unsigned char *p, size_t nch, bool wide)
+{
+    for (size_t i = 0; i < nch; i++) {
+        unsigned c = wide ? u16(p + 2 * i) : p[i];
+        if (c == 13 || c == 11 || c == 7 || c == 12)
+            c = '\n';
+        else if (c < 32 && c != 9)
+            continue; /* field marks (19, 20, 21), objects (1, 8) */
+        if (c >= 0xD800 && c <= 0xDFFF)
+            c = 0xFFFD;
+        char u[3];
+        size_t k;
+        if (c < 0x80) {
+            u[0] = (char)c;
+            k = 1;
+        } else if (c < 0x800) {
+            u[0] = (char)(0xC0 | c >> 6);
+            u[1] = (char)(0x80 | (c & 0x3F));
+            k = 2;
+        } else {
+            u[0] = (char)(0xE0 | c >> 12);
+            u[1] = (char)(0x80 | (c >> 6 & 0x3F));
+            u[2] = (char)(0x80 | (c & 0x3F));
+            k = 3;
+        }
+        sgi_text_add(t, u, k);
+    }
+}
+
+/* A block of text to the cells, a paragraph a line. */
+static void scan_text(sgi_ctx *ctx, sgi_cells *cells, const char *part, const char *s,
+                      size_t n, unsigned flags, const char *reason)
+{
+    if (!n)
+        return;
+    sgi_cells_begin(cells, SGI_CELLS_TEXT, part, NULL, 0, NULL);
+    unsigned long long para = 0;
+    size_t a = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && s[i] != '\n')
+            continue;
+        para++;
+        if (i > a)
+            sgi_cells_add(cells, para, 0, s + a, i - a, flags, reason);
+        a = i + 1;
+    }
+    sgi_cells_end(cells, false);
+    (void)ctx;
+}
+
+/* ------------------------------------------------------------------ DOC */
+
+#define STORIES 8
+
+static const struct {
+    const char *part;
+    unsigned flags;
+    const char *reason;
+} story[STORIES] = {
+    {"main text", 0, NULL},
+    {"footnotes", 0, NULL},
+    {"headers and footers", 0, NULL},
+    {"macro text", SGI_F_HIDDEN, "macro"},
+    {"comments", SGI_F_HIDDEN, "comment"},
+    {"endnotes", 0, NULL},
+    {"text boxes", 0, NULL},
+    {"header text boxes", 0, NULL},
+};
+
+typedef struct frange {
+    uint32_t lo, hi; /* file offsets [lo, hi) */
+} frange;
+
+typedef struct docr {
+    sgi_ctx *ctx;
+    const unsigned char *wd, *tb;
+    size_t wn, tn;
+    frange *del; /* text marked deleted (a tracked change) */
+    size_t ndel, capdel;
+    sgi_text text[STORIES][2]; /* [story][deleted?] */
+    uint32_t ccp[STORIES];
+} docr;
+
+/* Size of a Prl's operand after its 2-byte sprm ([MS-DOC] 2.2.5.1). */
+static size_t operand_size(unsigned sprm, const unsigned char *p, size_t left)
+{
+    switch (sprm >> 13) {
+    case 0:
+    case 1: return 1;
+    case 2:
+    case 4:
+    case 5: return 2;
+    case 3: return 4;
+    case 7: return 3;
+    default: return left ? 1 + (size_t)p[0] : 1; /* 6: variable, its length first */
+    }
+}
+
+/* The runs of text formatted as a deletion (sprmCFRMarkDel), from the
+ * character FKPs the PlcBteChpx names. */
+static void read_deletions(docr *d)
+{
+    if (d->wn < 0x102)
+        return;
+    uint32_t fc = u32(d->wd + 0xFA), lcb = u32(d->wd + 0xFE);
+    if (!d->tb || fc >= d->tn || lcb > d->tn - fc || lcb < 12)
+        return;
+    const unsigned char *plc = d->tb + fc;
+    size_t n = (lcb - 4) / 8;
+    for (size_t k = 0; k < n && k < 65536; k++) {
+        uint32_t pn = u32(plc + 4 * (n + 1) + 4 * k) & 0x3FFFFF;
+        if ((size_t)pn * 512 + 512 > d->wn)
+            continue;
+        const unsigned char *page = d->wd + (size_t)pn * 512;
+        unsigned crun = page[511];
+        if (crun == 0 || 4u * (crun + 1) + crun > 511)
+            continue;
+        for (unsigned r = 0; r < crun; r++) {
+            unsigned off = 2u * page[4 * (crun + 1) + r];
+            if (off == 0 || off >= 511)
+                continue;
+            size_t cb = page[off];
+            const unsigned char *g = page + off + 1;
+            if (off + 1 + cb > 511)
+                continue;
+            bool deleted = false;
+            for (size_t i = 0; i + 2 <= cb;) {
+                unsigned sprm = u16(g + i);
+                size_t os = operand_size(sprm, g + i + 2, cb - i - 2);
+                if (sprm == 0x0800 && i + 3 <= cb)
+                    deleted = g[i + 2] == 1 || g[i + 2] == 0x81;
+                i += 2 + os;
+            }
+            if (deleted && sgi_grow(d->ctx->mem, (void **)&d->del, &d->capdel, d->ndel + 1,
+                                    sizeof(frange)))
+                d->del[d->ndel++] = (frange){u32(page + 4 * r), u32(page + 4 * (r + 1))};
+        }
+    }
+}
+
+static bool is_deleted(const docr *d, uint32_t fc)
+{
+    for (size_t i = 0; i < d->ndel; i++)
+        if (fc >= d->del[i].lo && fc < d->del[i].hi)
+            return true;
+    return false;
+}
+
+/* The document's characters in order through the piece table, each to its
+ * story, deleted or not. */
+static bool doc_text(docr *d)
+{
+    if (d->wn < 0x1AA)
+        return false;
+    /* FibRgFcLcb97 (at 0x9A): fcClx, lcbClx at 0x1A2 */
+    uint32_t fc = u32(d->wd + 0x1A2), lcb = u32(d->wd + 0x1A6);
+    if (!d->tb || fc >= d->tn || lcb > d->tn - fc || lcb < 5)
+        return false;
+    const unsigned char *clx = d->tb + fc;
+    size_t i = 0;
+    while (i < lcb && clx[i] == 1) { /* Prc entries */
+        if (i + 3 > lcb)
+            return false;
+        i += 3 + u16(clx + i + 1);
+    }
+    if (i + 5 > lcb || clx[i] != 2)
+        return false;
+    uint32_t len = u32(clx + i + 1);
+    const unsigned char *plc = clx + i + 5;
+    if (len > lcb - i - 5 || len < 4)
+        return false;
+    size_t npcd = (len - 4) / 12; /* n+1 CPs of 4 bytes, n PCDs of 8 */
+    uint64_t bound[STORIES];
+    uint64_t acc = 0;
+    for (int k = 0; k < STORIES; k++)
+        bound[k] = acc += d->ccp[k];
+    for (size_t k = 0; k < npcd; k++) {
+        uint32_t cp0 = u32(plc + 4 * k), cp1 = u32(plc + 4 * (k + 1));
+        const unsigned char *pcd = plc + 4 * (npcd + 1) + 8 * k;
+        if (cp1 <= cp0)
+            continue;
+        uint32_t fcv = u32(pcd + 2);
+        bool compressed = fcv & 0x40000000u;
+        size_t off = compressed ? (fcv & 0x3FFFFFFFu) / 2 : fcv;
+        size_t w = compressed ? 1 : 2;
+        size_t nch = cp1 - cp0;
+        if (off > d->wn || nch > (d->wn - off) / w)
+            return false;
+        for (size_t j = 0; j < nch; j++) {
+            uint64_t cp = (uint64_t)cp0 + j;
+            int st = 0;
+            while (st < STORIES - 1 && cp >= bound[st])
+                st++;
+            size_t at = off + j * w;
+            put(&d->text[st][is_deleted(d, (uint32_t)at)], d->wd + at, 1, !compressed);
+        }
+    }
+    return true;
+}
+
+static sg_status doc_scan(sgi_ctx *ctx, GsfInfile *ole, sgi_cells *cells)
+{
+    ctx->res->pub.format = "doc";
+    docr d;
+    memset(&d, 0, sizeof(d));
+    d.ctx = ctx;
+    unsigned char *wd = stream(ctx, ole, "WordDocument", &d.wn);
+    d.wd = wd;
+    if (!wd || d.wn < 0x200) {
+        sgi_free(ctx->mem, wd);
+        sgi_ctx_error(ctx, SG_E_FORMAT, "%s", "DOC whose WordDocument stream cannot be read");
+        return SG_OK;
+    }
+    unsigned flags = u16(wd + 0x0A);
+    if (flags & 0x0100) { /* fEncrypted */
+        sgi_notice_encrypted(ctx, "encrypted DOC document", NULL);
+        sgi_free(ctx->mem, wd);
+        return SG_OK;
+    }
+    unsigned char *tb = stream(ctx, ole, flags & 0x0200 ? "1Table" : "0Table", &d.tn);
+    d.tb = tb;
+    /* FibRgLw97 (at 0x40): ccpText, ccpFtn, ccpHdd, ccpMcr, ccpAtn, ccpEdn,
+     * ccpTxbx, ccpHdrTxbx from 0x4C, 4 bytes each */
+    for (int k = 0; k < STORIES; k++) {
+        d.ccp[k] = u32(wd + 0x4C + 4 * k);
+        for (int del = 0; del < 2; del++)
+            sgi_text_init(&d.text[k][del], ctx->mem, ctx->eng->opt_max_part);
+    }
+    read_deletions(&d);
+    if (!doc_text(&d)) {
+        sgi_ctx_error(ctx, SG_E_FORMAT, "%s", "DOC whose piece table cannot be followed");
+    } else {
+        unsigned long long deleted = 0;
+        for (int k = 0; k < STORIES; k++) {
+            const sgi_text *v = &d.text[k][0], *x = &d.text[k][1];
+            scan_text(ctx, cells, story[k].part, v->p ? v->p : "", v->len, story[k].flags,
+                      story[k].reason);
+            scan_text(ctx, cells, story[k].part, x->p ? x->p : "", x->len, SGI_F_HIDDEN,
+                      "tracked deletion");
+            deleted += x->len;
+        }
+        if (deleted) {
+            char v[200];
+            snprintf(v, sizeof(v), "tracked deletions: %llu characters deleted but kept",
+                     deleted);
+            sg_location loc = {0};
+            loc.part = "main text";
+            sgi_emit(ctx, SGI_R_HIDDEN_TRACKED_CHANGE, SGI_F_HIDDEN, "tracked deletion", v,
+                     strlen(v), v, &loc);
+        }
+    }
+    for (int k = 0; k < STORIES; k++)
+        for (int del = 0; del < 2; del++)
+            sgi_text_free(&d.text[k][del]);
+    sgi_free(ctx->mem, d.del);
+    sgi_free(ctx->mem, wd);
+    sgi_free(ctx->mem, tb);
+    return SG_OK;
+}
+
+/* ------------------------------------------------------------------ PPT */
+
+typedef struct ppt {
+    sgi_ctx *ctx;
+    sgi_cells *cells;
+    sgi_text slides, notes;
+    unsigned long long comments;
+    char author[256];
+} ppt;
+
+static void ppt_walk(ppt *p, const unsigned char *s, size_t n, int depth, bool in_notes,
+                     bool in_master, bool in_comment)
+{
+    size_t i = 0;
+    while (i + 8 <= n) {
+        unsigned vi = u16(s + i), type = u16(s + i + 2);
+        uint32_t len = u32(s + i + 4);
+        if (len > n - i - 8)
+            break; /* a record longer than what holds it */
+        const unsigned char *b = s + i + 8;
+        unsigned ver = vi & 0xF, inst = vi >> 4;
+        if (ver == 0xF && depth < 32) {
+            bool notes = in_notes || type == 0x03F0 || (type == 0x0FF0 && inst == 2);
+            bool master = in_master || type == 0x03F8 || type == 0x0FD9 ||
+                          (type == 0x0FF0 && inst == 1);
+            bool comment = in_comment || type == 0x2EE0;
+            if (type == 0x2EE0)
+                p->author[0] = '\0';
+            ppt_walk(p, b, len, depth + 1, notes, master, comment);
+        } else if (type == 0x0FA0 || type == 0x0FA8 || (type == 0x0FBA && in_comment)) {
+            bool wide = type != 0x0FA8;
+            size_t nch = wide ? len / 2 : len;
+            if (in_comment && type == 0x0FBA && inst == 0) {
+                /* the comment's author */
+                sgi_text a;
+                sgi_text_init(&a, p->ctx->mem, sizeof(p->author));
+                put(&a, b, nch, true);
+                snprintf(p->author, sizeof(p->author), "%.*s", (int)a.len, a.p ? a.p : "");
+                sgi_text_free(&a);
+            } else if (in_comment && type == 0x0FBA && inst == 1) {
+                sgi_text c;
+                sgi_text_init(&c, p->ctx->mem, 1 << 20);
+                put(&c, b, nch, true);
+                p->comments++;
+                const char *who = p->author[0] ? p->author : "unknown author";
+                sgi_arena *ar = &p->ctx->res->arena;
+                char *v = sgi_arena_printf(ar, "comment by %s: %.300s", who, c.p ? c.p : "");
+                char *wm = sgi_mask_name(ar, who);
+                char *m = sgi_arena_printf(ar, "comment by %s (%zu characters)", wm ? wm : "?",
+                                           c.len);
+                sg_location loc = {0};
+                loc.part = "comments";
+                if (v)
+                    sgi_emit(p->ctx, SGI_R_HIDDEN_COMMENT, SGI_F_HIDDEN, "comment", v,
+                             strlen(v), m ? m : v, &loc);
+                scan_text(p->ctx, p->cells, "comments", c.p ? c.p : "", c.len, SGI_F_HIDDEN,
+                          "comment");
+                scan_text(p->ctx, p->cells, "comments", who, strlen(who),
+                          SGI_F_HIDDEN | SGI_F_META, "comment author");
+                sgi_text_free(&c);
+            } else if (!in_master && !in_comment) {
+                sgi_text *t = in_notes ? &p->notes : &p->slides;
+                put(t, b, nch, wide);
+                sgi_text_add(t, "\n", 1);
+            }
+        }
+        i += 8 + len;
+    }
+}
+
+static sg_status ppt_scan(sgi_ctx *ctx, GsfInfile *ole, sgi_cells *cells)
+{
+    ctx->res->pub.format = "ppt";
+    size_t n = 0;
+    unsigned char *s = stream(ctx, ole, "PowerPoint Document", &n);
+    if (!s) {
+        sgi_ctx_error(ctx, SG_E_FORMAT, "%s",
+                      "PPT whose PowerPoint Document stream cannot be read");
+        return SG_OK;
+    }
+    GsfInput *enc = gsf_infile_child_by_name(ole, "EncryptedSummary");
+    if (enc) {
+        g_object_unref(enc);
+        sgi_notice_encrypted(ctx, "encrypted PPT presentation", NULL);
+        sgi_free(ctx->mem, s);
+        return SG_OK;
+    }
+    ppt p;
+    memset(&p, 0, sizeof(p));
+    p.ctx = ctx;
+    p.cells = cells;
+    sgi_text_init(&p.slides, ctx->mem, ctx->eng->opt_max_part);
+    sgi_text_init(&p.notes, ctx->mem, ctx->eng->opt_max_part);
+    ppt_walk(&p, s, n, 0, false, false, false);
+    scan_text(ctx, cells, "slides", p.slides.p ? p.slides.p : "", p.slides.len, 0, NULL);
+    if (p.notes.len) {
+        scan_text(ctx, cells, "notes", p.notes.p, p.notes.len, SGI_F_HIDDEN, "speaker notes");
+        char v[200];
+        snprintf(v, sizeof(v), "speaker notes (%zu characters)", p.notes.len);
+        sg_location loc = {0};
+        loc.part = "notes";
+        sgi_emit(ctx, SGI_R_HIDDEN_SPEAKER_NOTES, SGI_F_HIDDEN, "speaker notes", v, strlen(v),
+                 v, &loc);
+    }
+    sgi_text_free(&p.slides);
+    sgi_text_free(&p.notes);
+    sgi_free(ctx->mem, s);
+    return SG_OK;
+}
+
+sg_status sgi_ole_docs_scan(sgi_ctx *ctx, GsfInfile *ole, sgi_cells *cells)
+{
+    GsfInput *wd = gsf_infile_child_by_name(ole, "WordDocument");
+    if (wd) {
+        g_object_unref(wd);
+        return doc_scan(ctx, ole, cells);
+    }
+    GsfInput *pp = gsf_infile_child_by_name(ole, "PowerPoint Document");
+    if (pp) {
+        g_object_unref(pp);
+        return ppt_scan(ctx, ole, cells);
+    }
+    return SG_E_UNSUPPORTED;
+}
