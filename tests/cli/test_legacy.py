@@ -1,6 +1,7 @@
-"""Legacy formats (issue 7): the office scenario fixtures converted to Excel
-97-2003 (.xls, BIFF8) by LibreOffice headless in this run, judged as their
-XLSX originals are; real XLS files written by Excel (tests/data/corpus).
+"""Legacy formats (issue 7): the office scenario fixtures converted to Excel,
+Word and PowerPoint 97-2003 (.xls, .doc, .ppt) by LibreOffice headless in
+this run, judged as their originals are; real XLS files written by Excel
+(tests/data/corpus).
 
 Needs LibreOffice (scripts/setup.sh --test). Nothing is skipped.
 """
@@ -49,6 +50,22 @@ def setUpModule():
     for n in names:
         XLS[n] = os.path.join(TMP, n + ".xls")
         assert os.path.exists(XLS[n]), n
+    # Word and PowerPoint 97-2003 from the DOCX and PPTX scenarios, and a
+    # letter whose personal data is in plain view
+    with open(os.path.join(TMP, "letter.txt"), "w") as f:
+        f.write("Dear Jane Smith,\n\nYour NI number AB123456C is on file.\n")
+    for fmt, srcs in (("doc", [os.path.join(OFFICE, "docx_tracked_deletion.docx"),
+                               os.path.join(OFFICE, "clean_report.docx"),
+                               os.path.join(TMP, "letter.txt")]),
+                      ("ppt", [os.path.join(OFFICE, "pptx_speaker_notes.pptx")])):
+        res = subprocess.run(["soffice", "-env:UserInstallation=file://" +
+                              os.path.join(TMP, "lo"), "--headless", "--convert-to", fmt,
+                              "--outdir", TMP] + srcs, capture_output=True, timeout=600)
+        assert res.returncode == 0, res.stderr
+        for src in srcs:
+            n = os.path.splitext(os.path.basename(src))[0]
+            XLS[n] = os.path.join(TMP, n + "." + fmt)
+            assert os.path.exists(XLS[n]), n
 
 
 def tearDownModule():
@@ -108,6 +125,33 @@ class Scenarios(unittest.TestCase):
     def test_clean_workbook_passes(self):
         rc, f, fs = scan(XLS["clean_aggregate"])
         self.assertEqual((rc, f["verdict"]), (0, "pass"), [x["rule"] for x in fs])
+
+
+class WordAndPowerPoint(unittest.TestCase):
+    def test_doc_tracked_deletion(self):
+        rc, f, fs = scan(XLS["docx_tracked_deletion"])
+        self.assertEqual((f["verdict"], f["format"], f["error"]), ("block", "doc", None))
+        self.assertEqual(len(of(fs, "hidden.tracked_change")), 1)
+        deleted = [x for x in fs if x["rule"].startswith("pii.")]
+        self.assertIn("pii.uk_nino", {x["rule"] for x in deleted})
+        self.assertTrue(all(x["hidden_reason"] == "tracked deletion" for x in deleted))
+
+    def test_doc_text_in_view(self):
+        rc, f, fs = scan(XLS["letter"], "--reveal")
+        self.assertEqual((f["verdict"], f["format"]), ("review", "doc"))
+        got = {(x["rule"], x["value"], x["hidden"], x["location"]["part"]) for x in fs}
+        self.assertIn(("pii.uk_nino", "AB123456C", False, "main text"), got)
+        self.assertIn(("pii.person_name", "Jane Smith", False, "main text"), got)
+        rc, f, fs = scan(XLS["clean_report"])
+        self.assertEqual((rc, f["verdict"]), (0, "pass"), [x["rule"] for x in fs])
+
+    def test_ppt_speaker_notes(self):
+        rc, f, fs = scan(XLS["pptx_speaker_notes"])
+        self.assertEqual((f["verdict"], f["format"]), ("block", "ppt"))
+        self.assertEqual(len(of(fs, "hidden.speaker_notes")), 1)
+        notes = [x for x in fs if x["rule"].startswith("pii.")]
+        self.assertTrue(notes)
+        self.assertTrue(all(x["hidden_reason"] == "speaker notes" for x in notes))
 
 
 class RealWorld(unittest.TestCase):
