@@ -190,7 +190,7 @@ class Email(unittest.TestCase):
         for want in (("pii.email", "headers!", "jane.smith@journalist.co.uk"),
                      ("pii.person_name", "headers!", "Jane Smith"),
                      ("pii.person_name", "headers!", "John Brown"),
-                     ("pii.uk_phone", "body.html.2!", "020 8123 4567"),
+                     ("pii.uk_phone", "body.html.2!html", "020 8123 4567"),
                      ("pii.uk_nino", "message.eml!body!", "AB123456C"),
                      ("pii.date_of_birth", "message.eml!body!", "12/03/1981")):
             self.assertIn(want, got)
@@ -208,6 +208,53 @@ class Email(unittest.TestCase):
                 rc, f, fs = scan(p)
                 self.assertIn(rc, (0, 1, 2))
                 self.assertEqual(f["format"], "eml")
+
+
+class Html(unittest.TestCase):
+    """HTML read for what a browser shows; what it hides reported."""
+
+    PAGE = ("<!DOCTYPE html>\n<html><head><title>FOI response</title>"
+            "<style>p { color: black }</style></head><body>\n"
+            "<p>Dear Jane Smith,</p><p>Please call 020 8123 4567.</p>\n"
+            "<!-- reviewer: victim Mary Jones DOB 12/03/1981 NI AB123456C -->\n"
+            "<div style=\"DISPLAY: none\">NI JK123456C</div>\n"
+            "<p hidden>witness Peter Green</p>\n"
+            "<form><input type=\"hidden\" name=\"n\" value=\"AB123456C\"></form>\n"
+            "<script>var c = \"jbrown@police.example.gov.uk\";</script>\n"
+            "</body></html>\n")
+
+    def test_shown_and_hidden(self):
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "page.html")
+            with open(p, "w") as f:
+                f.write(self.PAGE)
+            rc, f, fs = scan(p, "--reveal")
+            self.assertEqual((rc, f["verdict"], f["format"]), (1, "block", "html"))
+            got = {(x["rule"], x["value"], x.get("hidden_reason")) for x in fs}
+            for want in (("pii.person_name", "Jane Smith", None),
+                         ("pii.uk_phone", "020 8123 4567", None),
+                         ("pii.uk_nino", "AB123456C", "HTML comment"),
+                         ("pii.date_of_birth", "12/03/1981", "HTML comment"),
+                         ("pii.uk_nino", "JK123456C", "element not displayed"),
+                         ("pii.uk_nino", "AB123456C", "hidden form input"),
+                         ("pii.email", "jbrown@police.example.gov.uk", "script")):
+                self.assertIn(want, got)
+            h = [x for x in fs if x["rule"] == "hidden.html"]
+            self.assertEqual(len(h), 1)
+            self.assertIn("1 comments, 2 elements not displayed, 1 hidden inputs, 1 scripts",
+                          h[0]["match"])
+            # markup is not text: no finding in a tag or a style
+            self.assertFalse([x for x in fs if "color" in x["value"]])
+
+    def test_plain_page_in_view(self):
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "page.htm")
+            with open(p, "w") as f:
+                f.write("<html><body><table><tr><td>Jane Smith</td><td>AB123456C</td></tr>"
+                        "</table></body></html>")
+            rc, f, fs = scan(p)
+            self.assertEqual((f["verdict"], f["format"]), ("review", "html"))
+            self.assertFalse(any(x["hidden"] for x in fs))
 
 
 class Hostile(unittest.TestCase):
