@@ -257,6 +257,39 @@ class Html(unittest.TestCase):
             self.assertFalse(any(x["hidden"] for x in fs))
 
 
+class Xml(unittest.TestCase):
+    def test_elements_and_attributes_with_their_names(self):
+        doc = ('<?xml version="1.0" encoding="UTF-8"?>\n<cases><case id="C1"><victim>'
+               "<name>Mary Jones</name><dateOfBirth>12/03/1981</dateOfBirth>"
+               "<ni>AB123456C</ni></victim>"
+               '<officer collar="PC 4471" email="jbrown@police.example.gov.uk"/>'
+               "</case></cases>\n")
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "export.xml")
+            with open(p, "w") as f:
+                f.write(doc)
+            rc, f, fs = scan(p, "--reveal")
+            self.assertEqual((f["format"], f["error"]), ("xml", None))
+            got = {(x["rule"], x["value"]) for x in fs}
+            for want in (("pii.person_name", "Mary Jones"),
+                         ("pii.date_of_birth", "12/03/1981"),  # by its element's name
+                         ("pii.uk_nino", "AB123456C"),
+                         ("pii.email", "jbrown@police.example.gov.uk")):
+                self.assertIn(want, got)
+            # markup is not text
+            self.assertFalse([x for x in fs if "<" in x["value"]])
+
+    def test_entities_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "bomb.xml")
+            with open(p, "w") as f:
+                f.write('<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "aaaaaaaa">'
+                        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>\n<x>&b;</x>\n')
+            rc, f, fs = scan(p)
+            self.assertEqual((rc, f["verdict"]), (2, "error"))
+            self.assertIn("entity", f["error"])
+
+
 class Hostile(unittest.TestCase):
     def setUp(self):
         self.d = tempfile.mkdtemp(prefix="sg-arc-bad-")
