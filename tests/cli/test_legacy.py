@@ -57,7 +57,9 @@ def setUpModule():
     for fmt, srcs in (("doc", [os.path.join(OFFICE, "docx_tracked_deletion.docx"),
                                os.path.join(OFFICE, "clean_report.docx"),
                                os.path.join(TMP, "letter.txt")]),
-                      ("ppt", [os.path.join(OFFICE, "pptx_speaker_notes.pptx")])):
+                      ("ppt", [os.path.join(OFFICE, "pptx_speaker_notes.pptx"),
+                               os.path.join(CORPUS, "openxml-powertools",
+                                            "HiddenPresentation.pptx")])):
         res = subprocess.run(["soffice", "-env:UserInstallation=file://" +
                               os.path.join(TMP, "lo"), "--headless", "--convert-to", fmt,
                               "--outdir", TMP] + srcs, capture_output=True, timeout=600)
@@ -152,6 +154,16 @@ class WordAndPowerPoint(unittest.TestCase):
         notes = [x for x in fs if x["rule"].startswith("pii.")]
         self.assertTrue(notes)
         self.assertTrue(all(x["hidden_reason"] == "speaker notes" for x in notes))
+
+
+    def test_ppt_hidden_slide(self):
+        rc, f, fs = scan(XLS["HiddenPresentation"], "--reveal")
+        self.assertEqual(f["format"], "ppt")
+        hs = of(fs, "hidden.slide")
+        self.assertEqual(len(hs), 1)
+        self.assertIn("1 hidden slide", hs[0]["match"])
+        rc, f, fs = scan(XLS["pptx_speaker_notes"])
+        self.assertEqual(of(fs, "hidden.slide"), [])
 
 
 class RealWorld(unittest.TestCase):

@@ -13,7 +13,8 @@
  *        ([MS-PPT] TextCharsAtom, TextBytesAtom): slide text is visible,
  *        notes (NotesContainer, and the notes list of SlideListWithText)
  *        are speaker notes, comments (Comment10Container) hidden with their
- *        authors. Hidden slides are not told apart yet.
+ *        authors; the text of hidden slides (SlideShowSlideInfoAtom fHidden,
+ *        found through the persist directories) is hidden.
  * Both: the property sets' metadata (author, last saved by, company).
  *
  * No Debian library reads these record formats for C; the readers are
@@ -321,13 +322,88 @@ static sg_status doc_scan(sgi_ctx *ctx, GsfInfile *ole, sgi_cells *cells)
 typedef struct ppt {
     sgi_ctx *ctx;
     sgi_cells *cells;
-    sgi_text slides, notes;
-    unsigned long long comments;
+    sgi_text slides, notes, hidden;
+    unsigned long long comments, hidden_slides;
     char author[256];
+    /* hidden slides: their persist ids and where their containers are */
+    uint32_t *hid_ids, *hid_offs;
+    size_t nhid, caphid, capoff;
+    bool cur_hidden; /* the slide SlideListWithText is on is hidden */
 } ppt;
 
-static void ppt_walk(ppt *p, const unsigned char *s, size_t n, int depth, bool in_notes,
-                     bool in_master, bool in_comment)
+static bool hidden_id(const ppt *p, uint32_t id)
+{
+    for (size_t i = 0; i < p->nhid; i++)
+        if (p->hid_ids[i] == id)
+            return true;
+    return false;
+}
+
+static bool hidden_off(const ppt *p, size_t off)
+{
+    for (size_t i = 0; i < p->nhid; i++)
+        if (p->hid_offs[i] == off)
+            return true;
+    return false;
+}
+
+/* Is the SlideContainer at off hidden (SlideShowSlideInfoAtom, fHidden)? */
+static bool slide_hidden_at(const unsigned char *s, size_t n, size_t off)
+{
+    if (off + 8 > n || u16(s + off + 2) != 0x03EE)
+        return false;
+    uint32_t len = u32(s + off + 4);
+    if (len > n - off - 8)
+        return false;
+    const unsigned char *b = s + off + 8;
+    for (size_t i = 0; i + 8 <= len;) {
+        unsigned type = u16(b + i + 2);
+        uint32_t l = u32(b + i + 4);
+        if (l > len - i - 8)
+            break;
+        if (type == 0x03F9 && l >= 12)
+            return (u16(b + i + 8 + 10) & 0x04) != 0;
+        i += 8 + l;
+    }
+    return false;
+}
+
+/* The persist directories (every one: later edits add more) name where
+ * each slide's container is; the hidden ones are noted. */
+static void find_hidden_slides(ppt *p, const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i + 8 <= n;) {
+        unsigned type = u16(s + i + 2);
+        uint32_t len = u32(s + i + 4);
+        if (len > n - i - 8)
+            break;
+        if (type == 0x1772) {
+            const unsigned char *b = s + i + 8;
+            for (size_t k = 0; k + 4 <= len;) {
+                uint32_t w = u32(b + k);
+                uint32_t id = w & 0xFFFFF, cnt = w >> 20;
+                k += 4;
+                for (uint32_t c = 0; c < cnt && k + 4 <= len; c++, k += 4) {
+                    uint32_t off = u32(b + k);
+                    if (slide_hidden_at(s, n, off) &&
+                        sgi_grow(p->ctx->mem, (void **)&p->hid_ids, &p->caphid, p->nhid + 1,
+                                 sizeof(uint32_t)) &&
+                        sgi_grow(p->ctx->mem, (void **)&p->hid_offs, &p->capoff, p->nhid + 1,
+                                 sizeof(uint32_t))) {
+                        p->hid_ids[p->nhid] = id + c;
+                        p->hid_offs[p->nhid] = off;
+                        p->nhid++;
+                    }
+                }
+            }
+        }
+        i += 8 + len;
+    }
+}
+
+static void ppt_walk(ppt *p, const unsigned char *s, size_t n, size_t base, int depth,
+                     bool in_notes, bool in_master, bool in_comment, bool in_hidden,
+                     bool in_slide_list)
 {
     size_t i = 0;
     while (i + 8 <= n) {
@@ -342,9 +418,18 @@ static void ppt_walk(ppt *p, const unsigned char *s, size_t n, int depth, bool i
             bool master = in_master || type == 0x03F8 || type == 0x0FD9 ||
                           (type == 0x0FF0 && inst == 1);
             bool comment = in_comment || type == 0x2EE0;
+            bool hidden = in_hidden || (type == 0x03EE && hidden_off(p, base + i));
+            bool list = in_slide_list || (type == 0x0FF0 && inst == 0);
             if (type == 0x2EE0)
                 p->author[0] = '\0';
-            ppt_walk(p, b, len, depth + 1, notes, master, comment);
+            if (type == 0x0FF0)
+                p->cur_hidden = false;
+            ppt_walk(p, b, len, base + i + 8, depth + 1, notes, master, comment, hidden, list);
+        } else if (type == 0x03F3 && in_slide_list && len >= 4) {
+            /* SlidePersistAtom: the text that follows is this slide's */
+            p->cur_hidden = hidden_id(p, u32(b));
+            if (p->cur_hidden)
+                p->hidden_slides++;
         } else if (type == 0x0FA0 || type == 0x0FA8 || (type == 0x0FBA && in_comment)) {
             bool wide = type != 0x0FA8;
             size_t nch = wide ? len / 2 : len;
@@ -377,7 +462,8 @@ static void ppt_walk(ppt *p, const unsigned char *s, size_t n, int depth, bool i
                           SGI_F_HIDDEN | SGI_F_META, "comment author");
                 sgi_text_free(&c);
             } else if (!in_master && !in_comment) {
-                sgi_text *t = in_notes ? &p->notes : &p->slides;
+                bool hid = !in_notes && (in_hidden || (in_slide_list && p->cur_hidden));
+                sgi_text *t = in_notes ? &p->notes : hid ? &p->hidden : &p->slides;
                 put(t, b, nch, wide);
                 sgi_text_add(t, "\n", 1);
             }
@@ -409,8 +495,20 @@ static sg_status ppt_scan(sgi_ctx *ctx, GsfInfile *ole, sgi_cells *cells)
     p.cells = cells;
     sgi_text_init(&p.slides, ctx->mem, ctx->eng->opt_max_part);
     sgi_text_init(&p.notes, ctx->mem, ctx->eng->opt_max_part);
-    ppt_walk(&p, s, n, 0, false, false, false);
+    sgi_text_init(&p.hidden, ctx->mem, ctx->eng->opt_max_part);
+    find_hidden_slides(&p, s, n);
+    ppt_walk(&p, s, n, 0, 0, false, false, false, false, false);
     scan_text(ctx, cells, "slides", p.slides.p ? p.slides.p : "", p.slides.len, 0, NULL);
+    if (p.nhid) {
+        scan_text(ctx, cells, "hidden slides", p.hidden.p ? p.hidden.p : "", p.hidden.len,
+                  SGI_F_HIDDEN, "hidden slide");
+        char v[200];
+        snprintf(v, sizeof(v), "%zu hidden slide%s (%zu characters of text)", p.nhid,
+                 p.nhid == 1 ? "" : "s", p.hidden.len);
+        sg_location loc = {0};
+        loc.part = "hidden slides";
+        sgi_emit(ctx, SGI_R_HIDDEN_SLIDE, SGI_F_HIDDEN, "hidden slide", v, strlen(v), v, &loc);
+    }
     if (p.notes.len) {
         scan_text(ctx, cells, "notes", p.notes.p, p.notes.len, SGI_F_HIDDEN, "speaker notes");
         char v[200];
@@ -422,6 +520,9 @@ static sg_status ppt_scan(sgi_ctx *ctx, GsfInfile *ole, sgi_cells *cells)
     }
     sgi_text_free(&p.slides);
     sgi_text_free(&p.notes);
+    sgi_text_free(&p.hidden);
+    sgi_free(ctx->mem, p.hid_ids);
+    sgi_free(ctx->mem, p.hid_offs);
     sgi_free(ctx->mem, s);
     return SG_OK;
 }
