@@ -56,7 +56,9 @@ def setUpModule():
         f.write("Dear Jane Smith,\n\nYour NI number AB123456C is on file.\n")
     for fmt, srcs in (("doc", [os.path.join(OFFICE, "docx_tracked_deletion.docx"),
                                os.path.join(OFFICE, "clean_report.docx"),
-                               os.path.join(TMP, "letter.txt")]),
+                               os.path.join(TMP, "letter.txt"),
+                               os.path.join(CORPUS, "openxml-powertools",
+                                            "HC019-Hidden-Run.docx")]),
                       ("ppt", [os.path.join(OFFICE, "pptx_speaker_notes.pptx"),
                                os.path.join(CORPUS, "openxml-powertools",
                                             "HiddenPresentation.pptx")])):
@@ -146,6 +148,15 @@ class WordAndPowerPoint(unittest.TestCase):
         self.assertIn(("pii.person_name", "Jane Smith", False, "main text"), got)
         rc, f, fs = scan(XLS["clean_report"])
         self.assertEqual((rc, f["verdict"]), (0, "pass"), [x["rule"] for x in fs])
+
+    def test_doc_hidden_text(self):
+        # Open XML PowerTools' hidden run, as Word 97 hidden (vanished) text
+        rc, f, fs = scan(XLS["HC019-Hidden-Run"])
+        v = of(fs, "hidden.vanished_text")
+        self.assertEqual(len(v), 1)
+        self.assertIn("92 characters", v[0]["match"])
+        rc, f, fs = scan(XLS["docx_tracked_deletion"])
+        self.assertEqual(of(fs, "hidden.vanished_text"), [])
 
     def test_ppt_speaker_notes(self):
         rc, f, fs = scan(XLS["pptx_speaker_notes"])

@@ -7,8 +7,8 @@
  *        stream: [MS-DOC] 2.4.1), split by the FIB's counts into the main
  *        text (visible), footnotes, headers and footers (visible), comments
  *        (hidden: comment), endnotes and text boxes; text the character
- *        formatting marks deleted (sprmCFRMarkDel, a tracked deletion) is
- *        hidden: tracked deletion.
+ *        formatting marks deleted (sprmCFRMarkDel, a tracked deletion) or
+ *        hidden (sprmCFVanish) is hidden content.
  *   PPT  every text atom of the "PowerPoint Document" stream
  *        ([MS-PPT] TextCharsAtom, TextBytesAtom): slide text is visible,
  *        notes (NotesContainer, and the notes list of SlideListWithText)
@@ -136,7 +136,9 @@ typedef struct docr {
     size_t wn, tn;
     frange *del; /* text marked deleted (a tracked change) */
     size_t ndel, capdel;
-    sgi_text text[STORIES][2]; /* [story][deleted?] */
+    frange *van; /* text formatted hidden (vanished) */
+    size_t nvan, capvan;
+    sgi_text text[STORIES][3]; /* [story][shown, deleted, vanished] */
     uint32_t ccp[STORIES];
 } docr;
 
@@ -182,27 +184,39 @@ static void read_deletions(docr *d)
             const unsigned char *g = page + off + 1;
             if (off + 1 + cb > 511)
                 continue;
-            bool deleted = false;
+            bool deleted = false, vanished = false;
             for (size_t i = 0; i + 2 <= cb;) {
                 unsigned sprm = u16(g + i);
                 size_t os = operand_size(sprm, g + i + 2, cb - i - 2);
-                if (sprm == 0x0800 && i + 3 <= cb)
+                if (sprm == 0x0800 && i + 3 <= cb) /* sprmCFRMarkDel */
                     deleted = g[i + 2] == 1 || g[i + 2] == 0x81;
+                if (sprm == 0x083C && i + 3 <= cb) /* sprmCFVanish */
+                    vanished = g[i + 2] == 1 || g[i + 2] == 0x81;
                 i += 2 + os;
             }
+            frange fr = {u32(page + 4 * r), u32(page + 4 * (r + 1))};
             if (deleted && sgi_grow(d->ctx->mem, (void **)&d->del, &d->capdel, d->ndel + 1,
                                     sizeof(frange)))
-                d->del[d->ndel++] = (frange){u32(page + 4 * r), u32(page + 4 * (r + 1))};
+                d->del[d->ndel++] = fr;
+            else if (vanished && sgi_grow(d->ctx->mem, (void **)&d->van, &d->capvan,
+                                          d->nvan + 1, sizeof(frange)))
+                d->van[d->nvan++] = fr;
         }
     }
 }
 
-static bool is_deleted(const docr *d, uint32_t fc)
+static bool in_ranges(const frange *r, size_t n, uint32_t fc)
 {
-    for (size_t i = 0; i < d->ndel; i++)
-        if (fc >= d->del[i].lo && fc < d->del[i].hi)
+    for (size_t i = 0; i < n; i++)
+        if (fc >= r[i].lo && fc < r[i].hi)
             return true;
     return false;
+}
+
+/* 0 shown, 1 deleted (a tracked change), 2 vanished (hidden text). */
+static int kind_of(const docr *d, uint32_t fc)
+{
+    return in_ranges(d->del, d->ndel, fc) ? 1 : in_ranges(d->van, d->nvan, fc) ? 2 : 0;
 }
 
 /* The document's characters in order through the piece table, each to its
@@ -251,7 +265,7 @@ static bool doc_text(docr *d)
             while (st < STORIES - 1 && cp >= bound[st])
                 st++;
             size_t at = off + j * w;
-            put(&d->text[st][is_deleted(d, (uint32_t)at)], d->wd + at, 1, !compressed);
+            put(&d->text[st][kind_of(d, (uint32_t)at)], d->wd + at, 1, !compressed);
         }
     }
     return true;
@@ -282,21 +296,33 @@ static sg_status doc_scan(sgi_ctx *ctx, GsfInfile *ole, sgi_cells *cells)
      * ccpTxbx, ccpHdrTxbx from 0x4C, 4 bytes each */
     for (int k = 0; k < STORIES; k++) {
         d.ccp[k] = u32(wd + 0x4C + 4 * k);
-        for (int del = 0; del < 2; del++)
-            sgi_text_init(&d.text[k][del], ctx->mem, ctx->eng->opt_max_part);
+        for (int kind = 0; kind < 3; kind++)
+            sgi_text_init(&d.text[k][kind], ctx->mem, ctx->eng->opt_max_part);
     }
     read_deletions(&d);
     if (!doc_text(&d)) {
         sgi_ctx_error(ctx, SG_E_FORMAT, "%s", "DOC whose piece table cannot be followed");
     } else {
-        unsigned long long deleted = 0;
+        unsigned long long deleted = 0, vanished = 0;
         for (int k = 0; k < STORIES; k++) {
-            const sgi_text *v = &d.text[k][0], *x = &d.text[k][1];
+            const sgi_text *v = &d.text[k][0], *x = &d.text[k][1], *h = &d.text[k][2];
             scan_text(ctx, cells, story[k].part, v->p ? v->p : "", v->len, story[k].flags,
                       story[k].reason);
             scan_text(ctx, cells, story[k].part, x->p ? x->p : "", x->len, SGI_F_HIDDEN,
                       "tracked deletion");
+            scan_text(ctx, cells, story[k].part, h->p ? h->p : "", h->len, SGI_F_HIDDEN,
+                      "hidden text");
             deleted += x->len;
+            vanished += h->len;
+        }
+        if (vanished) {
+            char v[200];
+            snprintf(v, sizeof(v), "hidden text: %llu characters formatted not to show",
+                     vanished);
+            sg_location loc = {0};
+            loc.part = "main text";
+            sgi_emit(ctx, SGI_R_HIDDEN_VANISHED_TEXT, SGI_F_HIDDEN, "hidden text", v,
+                     strlen(v), v, &loc);
         }
         if (deleted) {
             char v[200];
@@ -309,9 +335,10 @@ static sg_status doc_scan(sgi_ctx *ctx, GsfInfile *ole, sgi_cells *cells)
         }
     }
     for (int k = 0; k < STORIES; k++)
-        for (int del = 0; del < 2; del++)
-            sgi_text_free(&d.text[k][del]);
+        for (int kind = 0; kind < 3; kind++)
+            sgi_text_free(&d.text[k][kind]);
     sgi_free(ctx->mem, d.del);
+    sgi_free(ctx->mem, d.van);
     sgi_free(ctx->mem, wd);
     sgi_free(ctx->mem, tb);
     return SG_OK;
