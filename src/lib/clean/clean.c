@@ -377,13 +377,71 @@ done:
     return st;
 }
 
-long long sgi_zip_read_all(struct zip_file *f, void *d, unsigned long long size)
+char *sgi_clean_zip_member(sgi_clean *c, struct zip *z, unsigned long long i, size_t *len)
 {
-    zip_int64_t got = zip_fread(f, d, size);
-    if (got < 0 || (zip_uint64_t)got != size)
-        return -1;
+    zip_stat_t st;
+    const char *name = zip_get_name(z, i, 0);
+    name = name ? name : "?";
+    if (zip_stat_index(z, i, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE) ||
+        st.size > c->eng->opt_max_part) {
+        sgi_clean_refuse(c, SG_E_LIMIT, "%s: larger than --max-part", name);
+        return NULL;
+    }
+    if ((st.valid & ZIP_STAT_COMP_SIZE) && st.comp_size > 0 &&
+        st.size / st.comp_size > c->eng->opt_max_ratio) {
+        sgi_clean_refuse(c, SG_E_LIMIT, "%s: compression ratio beyond --max-ratio", name);
+        return NULL;
+    }
+    zip_file_t *f = zip_fopen_index(z, i, 0);
+    char *d = f ? malloc(st.size + 1) : NULL;
+    zip_int64_t got = d ? zip_fread(f, d, st.size) : -1;
     char extra;
-    if (zip_fread(f, &extra, 1) != 0) /* the end: CRC checked, nothing more */
-        return -1;
-    return got;
+    /* read on to the end, where libzip checks the CRC (a read that stops
+     * at the size never does) */
+    bool whole = got >= 0 && (zip_uint64_t)got == st.size && zip_fread(f, &extra, 1) == 0;
+    if (f)
+        zip_fclose(f);
+    if (!d || !whole) {
+        free(d);
+        sgi_clean_refuse(c, SG_E_FORMAT,
+                         "%s: damaged (it does not read whole, or its checksum is wrong)", name);
+        return NULL;
+    }
+    d[st.size] = '\0';
+    *len = st.size;
+    return d;
+}
+
+char *sgi_clean_slurp(sgi_clean *c, const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0) {
+        sgi_clean_refuse(c, SG_E_OPEN, "%s", strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &sb) != 0 || (unsigned long long)sb.st_size > c->eng->opt_max_part) {
+        close(fd);
+        sgi_clean_refuse(c, SG_E_LIMIT, "%s", "larger than --max-part");
+        return NULL;
+    }
+    size_t n = (size_t)sb.st_size, got = 0;
+    char *d = malloc(n + 1);
+    while (d && got < n) {
+        ssize_t r = read(fd, d + got, n - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    if (!d || got != n) {
+        sgi_clean_refuse(c, d ? SG_E_IO : SG_E_NOMEM, "%s", "cannot read the input");
+        free(d);
+        return NULL;
+    }
+    d[n] = '\0';
+    *len = n;
+    return d;
 }

@@ -139,25 +139,13 @@ static sg_status grid_emit(sgi_clean *c, grid *g, const char *name)
 
 /* ----------------------------------------------------------- packages */
 
-static char *zip_member(sgi_clean *c, zip_t *z, const char *name, size_t *len)
+/* A member by name: NULL if there is none (*missing) or it cannot be read
+ * (refused with the reason). */
+static char *zip_member(sgi_clean *c, zip_t *z, const char *name, size_t *len, bool *missing)
 {
-    zip_stat_t st;
     zip_int64_t i = zip_name_locate(z, name, ZIP_FL_NOCASE);
-    if (i < 0 || zip_stat_index(z, (zip_uint64_t)i, 0, &st) != 0 ||
-        !(st.valid & ZIP_STAT_SIZE) || st.size > c->eng->opt_max_part)
-        return NULL;
-    zip_file_t *f = zip_fopen_index(z, (zip_uint64_t)i, 0);
-    char *d = f ? malloc(st.size + 1) : NULL;
-    zip_int64_t got = d ? sgi_zip_read_all(f, d, st.size) : -1;
-    if (f)
-        zip_fclose(f);
-    if (!d || got < 0 || (zip_uint64_t)got != st.size) {
-        free(d);
-        return NULL;
-    }
-    d[st.size] = '\0';
-    *len = st.size;
-    return d;
+    *missing = i < 0;
+    return i < 0 ? NULL : sgi_clean_zip_member(c, z, (zip_uint64_t)i, len);
 }
 
 static const char *attr(const char **a, const char *local)
@@ -361,13 +349,14 @@ static sg_status csv_xlsx(sgi_clean *c, zip_t *z)
     xbook b;
     memset(&b, 0, sizeof(b));
     size_t len = 0;
-    char *d = zip_member(c, z, "xl/workbook.xml", &len);
+    bool missing;
+    char *d = zip_member(c, z, "xl/workbook.xml", &len, &missing);
     if (!d)
         return sgi_clean_refuse(c, SG_E_FORMAT, "%s", "no readable xl/workbook.xml");
     static const sgi_xr_handlers bh = {book_start, NULL, NULL, NULL};
     sg_status st = parse(c, d, len, &bh, &b, "xl/workbook.xml");
     free(d);
-    d = zip_member(c, z, "xl/_rels/workbook.xml.rels", &len);
+    d = zip_member(c, z, "xl/_rels/workbook.xml.rels", &len, &missing);
     if (st == SG_OK && d) {
         static const sgi_xr_handlers rh = {rels_start, NULL, NULL, NULL};
         st = parse(c, d, len, &rh, &b, "xl/_rels/workbook.xml.rels");
@@ -375,7 +364,7 @@ static sg_status csv_xlsx(sgi_clean *c, zip_t *z)
     free(d);
     size_t nstyles = 0;
     sgi_xlsx_style *styles = NULL;
-    d = zip_member(c, z, "xl/styles.xml", &len);
+    d = zip_member(c, z, "xl/styles.xml", &len, &missing);
     if (d)
         styles = sgi_xlsx_styles(&c->eng->mem, d, len, &nstyles);
     free(d);
@@ -387,9 +376,13 @@ static sg_status csv_xlsx(sgi_clean *c, zip_t *z)
                 part = b.target[k];
         if (!part)
             continue;
-        d = zip_member(c, z, part, &len);
-        if (!d)
+        d = zip_member(c, z, part, &len, &missing);
+        if (!d && missing)
             continue; /* a chart sheet, or nothing */
+        if (!d) {
+            st = SG_E_FORMAT; /* the reason is in c->error */
+            break;
+        }
         xcells xc = {.g = &g, .styles = styles, .nstyles = nstyles, .d1904 = b.d1904};
         static const sgi_xr_handlers ch = {cells_start, cells_end, cells_text, NULL};
         st = parse(c, d, len, &ch, &xc, part);
@@ -611,31 +604,10 @@ static void odf_end(void *opaque, sgi_xr *x, const char *name)
 
 static sg_status csv_text(sgi_clean *c, const char *in, bool tsv)
 {
-    int fd = open(in, O_RDONLY | O_CLOEXEC);
-    struct stat sb;
-    if (fd < 0)
-        return sgi_clean_refuse(c, SG_E_OPEN, "%s", strerror(errno));
-    if (fstat(fd, &sb) != 0 || (unsigned long long)sb.st_size > c->eng->opt_max_part) {
-        close(fd);
-        return sgi_clean_refuse(c, SG_E_LIMIT, "%s", "larger than --max-part");
-    }
-    size_t n = (size_t)sb.st_size;
-    char *d = malloc(n + 1);
-    size_t got = 0;
-    while (d && got < n) {
-        ssize_t r = read(fd, d + got, n - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    close(fd);
-    if (!d || got != n) {
-        free(d);
-        return sgi_clean_refuse(c, SG_E_IO, "%s", "cannot read the input");
-    }
-    d[n] = '\0';
+    size_t n;
+    char *d = sgi_clean_slurp(c, in, &n);
+    if (!d)
+        return SG_E_IO;
     sg_status st;
     if (!tsv) {
         st = sgi_clean_emit_csv(c, NULL, d, n);
@@ -700,7 +672,8 @@ sg_status sgi_clean_csv(sgi_clean *c, const char *in, const char *format)
             st = csv_xlsx(c, z);
         } else if (strncmp(format, "doc", 3) == 0) {
             size_t len;
-            char *d = zip_member(c, z, "word/document.xml", &len);
+            bool missing;
+            char *d = zip_member(c, z, "word/document.xml", &len, &missing);
             dtables t = {.c = c};
             static const sgi_xr_handlers h = {docx_start, docx_end, docx_text, NULL};
             st = d ? parse(c, d, len, &h, &t, "word/document.xml")
@@ -713,7 +686,8 @@ sg_status sgi_clean_csv(sgi_clean *c, const char *in, const char *format)
             free(d);
         } else {
             size_t len;
-            char *d = zip_member(c, z, "content.xml", &len);
+            bool missing;
+            char *d = zip_member(c, z, "content.xml", &len, &missing);
             otables t = {.c = c, .sheets = strcmp(format, "ods") == 0};
             size_t tables = 0;
             for (const char *p = d; p && (p = strstr(p, "<table:table")) != NULL; p += 12)

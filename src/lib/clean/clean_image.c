@@ -218,30 +218,10 @@ unsigned char *sgi_clean_picture(const unsigned char *p, size_t *n)
 
 sg_status sgi_clean_image(sgi_clean *c, const char *in, const char *out)
 {
-    int fd = open(in, O_RDONLY | O_CLOEXEC);
-    struct stat sb;
-    if (fd < 0)
-        return sgi_clean_refuse(c, SG_E_OPEN, "%s", strerror(errno));
-    if (fstat(fd, &sb) != 0 || (unsigned long long)sb.st_size > c->eng->opt_max_part) {
-        close(fd);
-        return sgi_clean_refuse(c, SG_E_LIMIT, "%s", "larger than --max-part");
-    }
-    size_t n = (size_t)sb.st_size;
-    unsigned char *d = malloc(n ? n : 1);
-    size_t got = 0;
-    while (d && got < n) {
-        ssize_t r = read(fd, d + got, n - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    close(fd);
-    if (!d || got != n) {
-        free(d);
-        return sgi_clean_refuse(c, d ? SG_E_IO : SG_E_NOMEM, "%s", "cannot read the input");
-    }
+    size_t n;
+    unsigned char *d = (unsigned char *)sgi_clean_slurp(c, in, &n);
+    if (!d)
+        return SG_E_IO;
     size_t m = n;
     unsigned char *clean = sgi_clean_picture(d, &m);
     free(d);

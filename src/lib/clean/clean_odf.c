@@ -129,31 +129,7 @@ static long find(const odoc *o, const char *name)
 
 static char *read_member(odoc *o, size_t i, size_t *len)
 {
-    zip_stat_t st;
-    if (zip_stat_index(o->in, i, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE) ||
-        st.size > o->c->eng->opt_max_part) {
-        sgi_clean_refuse(o->c, SG_E_LIMIT, "%s: larger than --max-part", o->m[i].name);
-        return NULL;
-    }
-    if ((st.valid & ZIP_STAT_COMP_SIZE) && st.comp_size > 0 &&
-        st.size / st.comp_size > o->c->eng->opt_max_ratio) {
-        sgi_clean_refuse(o->c, SG_E_LIMIT, "%s: compression ratio beyond --max-ratio",
-                         o->m[i].name);
-        return NULL;
-    }
-    zip_file_t *f = zip_fopen_index(o->in, i, 0);
-    char *d = f ? malloc(st.size + 1) : NULL;
-    zip_int64_t got = d ? sgi_zip_read_all(f, d, st.size) : -1;
-    if (f)
-        zip_fclose(f);
-    if (!d || got < 0 || (zip_uint64_t)got != st.size) {
-        free(d);
-        sgi_clean_refuse(o->c, SG_E_FORMAT, "%s: damaged (it does not read whole, or its checksum is wrong)", o->m[i].name);
-        return NULL;
-    }
-    d[st.size] = '\0';
-    *len = st.size;
-    return d;
+    return sgi_clean_zip_member(o->c, o->in, i, len);
 }
 
 /* Run a member through the rewriter; its new content replaces it. */

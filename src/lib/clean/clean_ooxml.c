@@ -79,31 +79,7 @@ static char *read_part(pkg *k, size_t i, size_t *len)
         }
         return d;
     }
-    zip_stat_t st;
-    if (zip_stat_index(k->in, i, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE) ||
-        st.size > k->c->eng->opt_max_part) {
-        sgi_clean_refuse(k->c, SG_E_LIMIT, "%s: larger than --max-part", k->p[i].name);
-        return NULL;
-    }
-    if ((st.valid & ZIP_STAT_COMP_SIZE) && st.comp_size > 0 &&
-        st.size / st.comp_size > k->c->eng->opt_max_ratio) {
-        sgi_clean_refuse(k->c, SG_E_LIMIT, "%s: compression ratio beyond --max-ratio",
-                         k->p[i].name);
-        return NULL;
-    }
-    zip_file_t *f = zip_fopen_index(k->in, i, 0);
-    char *d = f ? malloc(st.size + 1) : NULL;
-    zip_int64_t got = d ? sgi_zip_read_all(f, d, st.size) : -1;
-    if (f)
-        zip_fclose(f);
-    if (!d || got < 0 || (zip_uint64_t)got != st.size) {
-        free(d);
-        sgi_clean_refuse(k->c, SG_E_FORMAT, "%s: damaged (it does not read whole, or its checksum is wrong)", k->p[i].name);
-        return NULL;
-    }
-    d[st.size] = '\0';
-    *len = st.size;
-    return d;
+    return sgi_clean_zip_member(k->c, k->in, i, len);
 }
 
 static void set_data(pkg *k, size_t i, sgi_out *o)

@@ -109,10 +109,12 @@ int sgi_clean_temp(const char *target, const char *ext, char *tmp, size_t n);
 sg_status sgi_redact(sgi_clean *c, const char *path, const char *format);
 bool sgi_redact_wanted(const sgi_clean *c, const char *rule);
 
-/* Read a ZIP member whole: exactly size bytes, then its end, where libzip
- * checks the CRC (a read that stops at size never does). -1 on damage. */
-struct zip_file;
-long long sgi_zip_read_all(struct zip_file *f, void *d, unsigned long long size);
+/* A ZIP member whole, NUL-terminated, within --max-part and --max-ratio,
+ * its CRC checked; NULL, refused with the reason, if not. */
+struct zip;
+char *sgi_clean_zip_member(sgi_clean *c, struct zip *z, unsigned long long i, size_t *len);
+/* A file whole, NUL-terminated, within --max-part; NULL, refused, if not. */
+char *sgi_clean_slurp(sgi_clean *c, const char *path, size_t *len);
 
 /* Write a file whole (an existing temporary file). */
 sg_status sgi_write_file(const char *path, const void *data, size_t n, char *err, size_t errlen);

@@ -119,43 +119,14 @@ static size_t mask_all(sgi_out *o, const char *s, size_t n, const char *value)
     return done;
 }
 
-static char *slurp(sgi_clean *c, const char *path, size_t *len)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat sb;
-    if (fd < 0 || fstat(fd, &sb) != 0 || (unsigned long long)sb.st_size > c->eng->opt_max_part) {
-        if (fd >= 0)
-            close(fd);
-        return NULL;
-    }
-    size_t n = (size_t)sb.st_size, got = 0;
-    char *d = malloc(n + 1);
-    while (d && got < n) {
-        ssize_t r = read(fd, d + got, n - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    close(fd);
-    if (!d || got != n) {
-        free(d);
-        return NULL;
-    }
-    d[n] = '\0';
-    *len = n;
-    return d;
-}
-
 /* ---------------------------------------------------------- text, CSV */
 
 static sg_status redact_text(sgi_clean *c, const char *path, hits *h)
 {
     size_t n;
-    char *d = slurp(c, path, &n);
+    char *d = sgi_clean_slurp(c, path, &n);
     if (!d)
-        return sgi_clean_refuse(c, SG_E_IO, "%s", "cannot read the copy to redact");
+        return SG_E_IO; /* the reason is in c->error */
     /* where each line starts */
     size_t nl = 1;
     for (size_t i = 0; i < n; i++)
@@ -372,19 +343,10 @@ static sg_status redact_xlsx(sgi_clean *c, const char *path, hits *h)
             any = h->h[k].part && strcmp(h->h[k].part, nm) == 0;
         if (!any)
             continue;
-        zip_stat_t zs;
-        if (zip_stat_index(z, (zip_uint64_t)i, 0, &zs) != 0 || zs.size > c->eng->opt_max_part) {
-            st = sgi_clean_refuse(c, SG_E_LIMIT, "%s: too large to redact", nm);
-            break;
-        }
-        zip_file_t *f = zip_fopen_index(z, (zip_uint64_t)i, 0);
-        char *d = f ? malloc(zs.size + 1) : NULL;
-        zip_int64_t got = d ? sgi_zip_read_all(f, d, zs.size) : -1;
-        if (f)
-            zip_fclose(f);
-        if (!d || got != (zip_int64_t)zs.size) {
-            free(d);
-            st = sgi_clean_refuse(c, SG_E_FORMAT, "%s: cannot be read", nm);
+        size_t got;
+        char *d = sgi_clean_zip_member(c, z, (zip_uint64_t)i, &got);
+        if (!d) {
+            st = SG_E_FORMAT; /* the reason is in c->error */
             break;
         }
         char *name = strdup(nm);
