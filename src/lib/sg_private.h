@@ -347,6 +347,9 @@ size_t sgi_decode(sgi_decoder *d, const unsigned char *in, size_t n, char *out, 
                   bool final, const sgi_mem *mem, size_t **fb, size_t *nfb, size_t *fbcap,
                   bool *nomem);
 
+/* A code point as UTF-8 into o (room for 4 bytes); its length. */
+size_t sgi_utf8_put(char *o, uint32_t cp);
+
 /* Decode a small buffer whole into a fresh allocation (for sniffing). */
 char *sgi_decode_all(sgi_encoding enc, size_t bom_len, const unsigned char *p, size_t n,
                      size_t *outlen, const sgi_mem *mem);

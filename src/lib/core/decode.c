@@ -39,7 +39,7 @@ static const uint16_t cp1252_c1[32] = {
     0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
     0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
 
-static size_t put_utf8(char *o, uint32_t cp)
+size_t sgi_utf8_put(char *o, uint32_t cp)
 {
     unsigned char *u = (unsigned char *)o;
     if (cp < 0x80) {
@@ -253,7 +253,7 @@ static size_t decode_body(sgi_decoder *d, const unsigned char *in, size_t n, cha
                 if (!fb_push(mem, fb, nfb, fbcap, base + o))
                     *nomem = true;
                 d->fallbacks++;
-                o += put_utf8(out + o, cp1252_cp(c));
+                o += sgi_utf8_put(out + o, cp1252_cp(c));
                 i++;
             }
         }
@@ -265,7 +265,7 @@ static size_t decode_body(sgi_decoder *d, const unsigned char *in, size_t n, cha
             if (c < 0x80)
                 out[o++] = (char)c;
             else
-                o += put_utf8(out + o, cp1252_cp(c));
+                o += sgi_utf8_put(out + o, cp1252_cp(c));
         }
         break;
     case SGI_ENC_UTF16LE:
@@ -278,30 +278,30 @@ static size_t decode_body(sgi_decoder *d, const unsigned char *in, size_t n, cha
                 if (i + 3 >= n) {
                     if (!final)
                         break;
-                    o += put_utf8(out + o, 0xFFFD);
+                    o += sgi_utf8_put(out + o, 0xFFFD);
                     i += 2;
                     continue;
                 }
                 uint32_t v = le ? (uint32_t)(in[i + 2] | in[i + 3] << 8)
                                 : (uint32_t)(in[i + 2] << 8 | in[i + 3]);
                 if (v >= 0xDC00 && v <= 0xDFFF) {
-                    o += put_utf8(out + o, 0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00));
+                    o += sgi_utf8_put(out + o, 0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00));
                     i += 4;
                 } else {
-                    o += put_utf8(out + o, 0xFFFD);
+                    o += sgi_utf8_put(out + o, 0xFFFD);
                     i += 2;
                 }
             } else if (u >= 0xDC00 && u <= 0xDFFF) {
-                o += put_utf8(out + o, 0xFFFD);
+                o += sgi_utf8_put(out + o, 0xFFFD);
                 i += 2;
             } else {
-                o += put_utf8(out + o, u);
+                o += sgi_utf8_put(out + o, u);
                 i += 2;
             }
         }
         if (i < n) {
             if (final) {
-                o += put_utf8(out + o, 0xFFFD); /* a dangling odd byte */
+                o += sgi_utf8_put(out + o, 0xFFFD); /* a dangling odd byte */
             } else {
                 memcpy(d->pend, in + i, n - i);
                 d->npend = n - i;

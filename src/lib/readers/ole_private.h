@@ -12,6 +12,22 @@
 #include <gsf/gsf-infile.h>
 #include <gsf/gsf-input.h>
 
+static inline unsigned sgi_le16(const unsigned char *p)
+{
+    return (unsigned)p[0] | (unsigned)p[1] << 8;
+}
+
+static inline uint32_t sgi_le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Characters as the Office binary formats keep them (UTF-16LE, or one
+ * byte each when compressed) appended to t as UTF-8; a lone surrogate is
+ * U+FFFD. With marks, Word's paragraph and cell marks are line ends and
+ * its other control characters (fields, objects) are left out. */
+void sgi_ole_chars(sgi_text *t, const unsigned char *p, size_t nch, bool wide, bool marks);
+
 /* A Word or PowerPoint 97-2003 file: read it (SG_OK), or SG_E_UNSUPPORTED
  * (nothing reported) if the compound file is neither. */
 sg_status sgi_ole_docs_scan(sgi_ctx *ctx, GsfInfile *ole, sgi_cells *cells);

@@ -109,16 +109,8 @@ static bool entry_text(ExifEntry *e, char *out, size_t n)
             unsigned c = e->data[i] | (unsigned)e->data[i + 1] << 8;
             if (c == 0)
                 break;
-            if (c < 0x80) {
-                out[o++] = (char)c;
-            } else if (c < 0x800) {
-                out[o++] = (char)(0xC0 | c >> 6);
-                out[o++] = (char)(0x80 | (c & 0x3F));
-            } else if (c < 0xD800 || c >= 0xE000) {
-                out[o++] = (char)(0xE0 | c >> 12);
-                out[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
-                out[o++] = (char)(0x80 | (c & 0x3F));
-            }
+            if (c < 0xD800 || c >= 0xE000) /* UCS-2: no surrogates */
+                o += sgi_utf8_put(out + o, c);
         }
         out[o] = '\0';
     } else if (e->tag == EXIF_TAG_USER_COMMENT) {
@@ -425,15 +417,8 @@ static char *latin1(img *m, const unsigned char *p, size_t n, size_t *out)
     if (!b)
         return NULL;
     size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned c = p[i];
-        if (c < 0x80) {
-            b[o++] = (char)c;
-        } else {
-            b[o++] = (char)(0xC0 | c >> 6);
-            b[o++] = (char)(0x80 | (c & 0x3F));
-        }
-    }
+    for (size_t i = 0; i < n; i++)
+        o += sgi_utf8_put(b + o, p[i]);
     b[o] = '\0';
     *out = o;
     return b;

@@ -26,16 +26,6 @@
 
 #include <string.h>
 
-static unsigned u16(const unsigned char *p)
-{
-    return (unsigned)p[0] | (unsigned)p[1] << 8;
-}
-
-static uint32_t u32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* A stream whole (up to --max-part); NULL if absent or too large. */
 static unsigned char *stream(sgi_ctx *ctx, GsfInfile *ole, const char *name, size_t *n)
 {
@@ -55,35 +45,9 @@ static unsigned char *stream(sgi_ctx *ctx, GsfInfile *ole, const char *name, siz
     return b;
 }
 
-/* UTF-16LE or Latin-1 characters to UTF-8, paragraph marks (CR, VT) kept
- * as line ends, Word's field and object marks dropped. */
 static void put(sgi_text *t, const unsigned char *p, size_t nch, bool wide)
 {
-    for (size_t i = 0; i < nch; i++) {
-        unsigned c = wide ? u16(p + 2 * i) : p[i];
-        if (c == 13 || c == 11 || c == 7 || c == 12)
-            c = '\n';
-        else if (c < 32 && c != 9)
-            continue; /* field marks (19, 20, 21), objects (1, 8) */
-        if (c >= 0xD800 && c <= 0xDFFF)
-            c = 0xFFFD;
-        char u[3];
-        size_t k;
-        if (c < 0x80) {
-            u[0] = (char)c;
-            k = 1;
-        } else if (c < 0x800) {
-            u[0] = (char)(0xC0 | c >> 6);
-            u[1] = (char)(0x80 | (c & 0x3F));
-            k = 2;
-        } else {
-            u[0] = (char)(0xE0 | c >> 12);
-            u[1] = (char)(0x80 | (c >> 6 & 0x3F));
-            u[2] = (char)(0x80 | (c & 0x3F));
-            k = 3;
-        }
-        sgi_text_add(t, u, k);
-    }
+    sgi_ole_chars(t, p, nch, wide, true);
 }
 
 /* A block of text to the cells, a paragraph a line. */
@@ -163,13 +127,13 @@ static void read_deletions(docr *d)
 {
     if (d->wn < 0x102)
         return;
-    uint32_t fc = u32(d->wd + 0xFA), lcb = u32(d->wd + 0xFE);
+    uint32_t fc = sgi_le32(d->wd + 0xFA), lcb = sgi_le32(d->wd + 0xFE);
     if (!d->tb || fc >= d->tn || lcb > d->tn - fc || lcb < 12)
         return;
     const unsigned char *plc = d->tb + fc;
     size_t n = (lcb - 4) / 8;
     for (size_t k = 0; k < n && k < 65536; k++) {
-        uint32_t pn = u32(plc + 4 * (n + 1) + 4 * k) & 0x3FFFFF;
+        uint32_t pn = sgi_le32(plc + 4 * (n + 1) + 4 * k) & 0x3FFFFF;
         if ((size_t)pn * 512 + 512 > d->wn)
             continue;
         const unsigned char *page = d->wd + (size_t)pn * 512;
@@ -186,7 +150,7 @@ static void read_deletions(docr *d)
                 continue;
             bool deleted = false, vanished = false;
             for (size_t i = 0; i + 2 <= cb;) {
-                unsigned sprm = u16(g + i);
+                unsigned sprm = sgi_le16(g + i);
                 size_t os = operand_size(sprm, g + i + 2, cb - i - 2);
                 if (sprm == 0x0800 && i + 3 <= cb) /* sprmCFRMarkDel */
                     deleted = g[i + 2] == 1 || g[i + 2] == 0x81;
@@ -194,7 +158,7 @@ static void read_deletions(docr *d)
                     vanished = g[i + 2] == 1 || g[i + 2] == 0x81;
                 i += 2 + os;
             }
-            frange fr = {u32(page + 4 * r), u32(page + 4 * (r + 1))};
+            frange fr = {sgi_le32(page + 4 * r), sgi_le32(page + 4 * (r + 1))};
             if (deleted && sgi_grow(d->ctx->mem, (void **)&d->del, &d->capdel, d->ndel + 1,
                                     sizeof(frange)))
                 d->del[d->ndel++] = fr;
@@ -226,7 +190,7 @@ static bool doc_text(docr *d)
     if (d->wn < 0x1AA)
         return false;
     /* FibRgFcLcb97 (at 0x9A): fcClx, lcbClx at 0x1A2 */
-    uint32_t fc = u32(d->wd + 0x1A2), lcb = u32(d->wd + 0x1A6);
+    uint32_t fc = sgi_le32(d->wd + 0x1A2), lcb = sgi_le32(d->wd + 0x1A6);
     if (!d->tb || fc >= d->tn || lcb > d->tn - fc || lcb < 5)
         return false;
     const unsigned char *clx = d->tb + fc;
@@ -234,11 +198,11 @@ static bool doc_text(docr *d)
     while (i < lcb && clx[i] == 1) { /* Prc entries */
         if (i + 3 > lcb)
             return false;
-        i += 3 + u16(clx + i + 1);
+        i += 3 + sgi_le16(clx + i + 1);
     }
     if (i + 5 > lcb || clx[i] != 2)
         return false;
-    uint32_t len = u32(clx + i + 1);
+    uint32_t len = sgi_le32(clx + i + 1);
     const unsigned char *plc = clx + i + 5;
     if (len > lcb - i - 5 || len < 4)
         return false;
@@ -248,11 +212,11 @@ static bool doc_text(docr *d)
     for (int k = 0; k < STORIES; k++)
         bound[k] = acc += d->ccp[k];
     for (size_t k = 0; k < npcd; k++) {
-        uint32_t cp0 = u32(plc + 4 * k), cp1 = u32(plc + 4 * (k + 1));
+        uint32_t cp0 = sgi_le32(plc + 4 * k), cp1 = sgi_le32(plc + 4 * (k + 1));
         const unsigned char *pcd = plc + 4 * (npcd + 1) + 8 * k;
         if (cp1 <= cp0)
             continue;
-        uint32_t fcv = u32(pcd + 2);
+        uint32_t fcv = sgi_le32(pcd + 2);
         bool compressed = fcv & 0x40000000u;
         size_t off = compressed ? (fcv & 0x3FFFFFFFu) / 2 : fcv;
         size_t w = compressed ? 1 : 2;
@@ -284,7 +248,7 @@ static sg_status doc_scan(sgi_ctx *ctx, GsfInfile *ole, sgi_cells *cells)
         sgi_ctx_error(ctx, SG_E_FORMAT, "%s", "DOC whose WordDocument stream cannot be read");
         return SG_OK;
     }
-    unsigned flags = u16(wd + 0x0A);
+    unsigned flags = sgi_le16(wd + 0x0A);
     if (flags & 0x0100) { /* fEncrypted */
         sgi_notice_encrypted(ctx, "encrypted DOC document", NULL);
         sgi_free(ctx->mem, wd);
@@ -295,7 +259,7 @@ static sg_status doc_scan(sgi_ctx *ctx, GsfInfile *ole, sgi_cells *cells)
     /* FibRgLw97 (at 0x40): ccpText, ccpFtn, ccpHdd, ccpMcr, ccpAtn, ccpEdn,
      * ccpTxbx, ccpHdrTxbx from 0x4C, 4 bytes each */
     for (int k = 0; k < STORIES; k++) {
-        d.ccp[k] = u32(wd + 0x4C + 4 * k);
+        d.ccp[k] = sgi_le32(wd + 0x4C + 4 * k);
         for (int kind = 0; kind < 3; kind++)
             sgi_text_init(&d.text[k][kind], ctx->mem, ctx->eng->opt_max_part);
     }
@@ -377,19 +341,19 @@ static bool hidden_off(const ppt *p, size_t off)
 /* Is the SlideContainer at off hidden (SlideShowSlideInfoAtom, fHidden)? */
 static bool slide_hidden_at(const unsigned char *s, size_t n, size_t off)
 {
-    if (off + 8 > n || u16(s + off + 2) != 0x03EE)
+    if (off + 8 > n || sgi_le16(s + off + 2) != 0x03EE)
         return false;
-    uint32_t len = u32(s + off + 4);
+    uint32_t len = sgi_le32(s + off + 4);
     if (len > n - off - 8)
         return false;
     const unsigned char *b = s + off + 8;
     for (size_t i = 0; i + 8 <= len;) {
-        unsigned type = u16(b + i + 2);
-        uint32_t l = u32(b + i + 4);
+        unsigned type = sgi_le16(b + i + 2);
+        uint32_t l = sgi_le32(b + i + 4);
         if (l > len - i - 8)
             break;
         if (type == 0x03F9 && l >= 12)
-            return (u16(b + i + 8 + 10) & 0x04) != 0;
+            return (sgi_le16(b + i + 8 + 10) & 0x04) != 0;
         i += 8 + l;
     }
     return false;
@@ -400,18 +364,18 @@ static bool slide_hidden_at(const unsigned char *s, size_t n, size_t off)
 static void find_hidden_slides(ppt *p, const unsigned char *s, size_t n)
 {
     for (size_t i = 0; i + 8 <= n;) {
-        unsigned type = u16(s + i + 2);
-        uint32_t len = u32(s + i + 4);
+        unsigned type = sgi_le16(s + i + 2);
+        uint32_t len = sgi_le32(s + i + 4);
         if (len > n - i - 8)
             break;
         if (type == 0x1772) {
             const unsigned char *b = s + i + 8;
             for (size_t k = 0; k + 4 <= len;) {
-                uint32_t w = u32(b + k);
+                uint32_t w = sgi_le32(b + k);
                 uint32_t id = w & 0xFFFFF, cnt = w >> 20;
                 k += 4;
                 for (uint32_t c = 0; c < cnt && k + 4 <= len; c++, k += 4) {
-                    uint32_t off = u32(b + k);
+                    uint32_t off = sgi_le32(b + k);
                     if (slide_hidden_at(s, n, off) &&
                         sgi_grow(p->ctx->mem, (void **)&p->hid_ids, &p->caphid, p->nhid + 1,
                                  sizeof(uint32_t)) &&
@@ -434,8 +398,8 @@ static void ppt_walk(ppt *p, const unsigned char *s, size_t n, size_t base, int 
 {
     size_t i = 0;
     while (i + 8 <= n) {
-        unsigned vi = u16(s + i), type = u16(s + i + 2);
-        uint32_t len = u32(s + i + 4);
+        unsigned vi = sgi_le16(s + i), type = sgi_le16(s + i + 2);
+        uint32_t len = sgi_le32(s + i + 4);
         if (len > n - i - 8)
             break; /* a record longer than what holds it */
         const unsigned char *b = s + i + 8;
@@ -454,7 +418,7 @@ static void ppt_walk(ppt *p, const unsigned char *s, size_t n, size_t base, int 
             ppt_walk(p, b, len, base + i + 8, depth + 1, notes, master, comment, hidden, list);
         } else if (type == 0x03F3 && in_slide_list && len >= 4) {
             /* SlidePersistAtom: the text that follows is this slide's */
-            p->cur_hidden = hidden_id(p, u32(b));
+            p->cur_hidden = hidden_id(p, sgi_le32(b));
             if (p->cur_hidden)
                 p->hidden_slides++;
         } else if (type == 0x0FA0 || type == 0x0FA8 || (type == 0x0FBA && in_comment)) {

@@ -82,16 +82,6 @@ static void gsf_start(void)
                           quiet, NULL);
 }
 
-static unsigned u16(const unsigned char *p)
-{
-    return (unsigned)p[0] | (unsigned)p[1] << 8;
-}
-
-static uint32_t u32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 static double f64(const unsigned char *p)
 {
     uint64_t v = 0;
@@ -104,44 +94,31 @@ static double f64(const unsigned char *p)
 
 /* ------------------------------------------------------------- strings */
 
-/* Characters of an XLUnicodeString body (compressed Latin-1 or UTF-16LE)
- * appended as UTF-8. */
-static void put_chars(sgi_text *t, const unsigned char *p, size_t nch, bool wide)
+void sgi_ole_chars(sgi_text *t, const unsigned char *p, size_t nch, bool wide, bool marks)
 {
     for (size_t i = 0; i < nch; i++) {
-        unsigned c = wide ? u16(p + 2 * i) : p[i];
-        char u[4];
-        size_t k;
+        uint32_t c = wide ? sgi_le16(p + 2 * i) : p[i];
+        if (marks && (c == 13 || c == 11 || c == 7 || c == 12))
+            c = '\n';
+        else if (marks && c < 32 && c != 9)
+            continue; /* field marks (19, 20, 21), objects (1, 8) */
         if (wide && c >= 0xD800 && c <= 0xDBFF && i + 1 < nch) {
-            unsigned lo = u16(p + 2 * (i + 1));
+            unsigned lo = sgi_le16(p + 2 * (i + 1));
             if (lo >= 0xDC00 && lo <= 0xDFFF) {
-                unsigned cp = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
-                u[0] = (char)(0xF0 | cp >> 18);
-                u[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-                u[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-                u[3] = (char)(0x80 | (cp & 0x3F));
-                sgi_text_add(t, u, 4);
+                c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
                 i++;
-                continue;
             }
         }
         if (c >= 0xD800 && c <= 0xDFFF)
             c = 0xFFFD;
-        if (c < 0x80) {
-            u[0] = (char)c;
-            k = 1;
-        } else if (c < 0x800) {
-            u[0] = (char)(0xC0 | c >> 6);
-            u[1] = (char)(0x80 | (c & 0x3F));
-            k = 2;
-        } else {
-            u[0] = (char)(0xE0 | c >> 12);
-            u[1] = (char)(0x80 | (c >> 6 & 0x3F));
-            u[2] = (char)(0x80 | (c & 0x3F));
-            k = 3;
-        }
-        sgi_text_add(t, u, k);
+        char u[4];
+        sgi_text_add(t, u, sgi_utf8_put(u, c));
     }
+}
+
+static void put_chars(sgi_text *t, const unsigned char *p, size_t nch, bool wide)
+{
+    sgi_ole_chars(t, p, nch, wide, false);
 }
 
 /* A record body with its CONTINUE records: the pieces, for strings that
@@ -195,7 +172,7 @@ static bool sst_string(cursor *c, sgi_text *t)
     unsigned char h[3];
     if (!take(c, h, 3))
         return false;
-    size_t nch = u16(h);
+    size_t nch = sgi_le16(h);
     unsigned flags = h[2];
     unsigned runs = 0;
     uint32_t ext = 0;
@@ -203,12 +180,12 @@ static bool sst_string(cursor *c, sgi_text *t)
     if (flags & 0x08) {
         if (!take(c, b, 2))
             return false;
-        runs = u16(b);
+        runs = sgi_le16(b);
     }
     if (flags & 0x04) {
         if (!take(c, b, 4))
             return false;
-        ext = u32(b);
+        ext = sgi_le32(b);
     }
     bool wide = flags & 0x01;
     while (nch) {
@@ -237,7 +214,7 @@ static size_t record_string(const unsigned char *p, size_t n, bool cch16, char *
     size_t hdr = cch16 ? 3 : 2;
     if (n < hdr)
         return 0;
-    size_t nch = cch16 ? u16(p) : p[0];
+    size_t nch = cch16 ? sgi_le16(p) : p[0];
     bool wide = p[hdr - 1] & 1;
     size_t avail = (n - hdr) / (wide ? 2 : 1);
     nch = SGI_MIN(nch, avail);
@@ -262,8 +239,8 @@ static bool rec_at(const xls *x, size_t off, rec *r)
 {
     if (off + 4 > x->n)
         return false;
-    r->type = u16(x->s + off);
-    r->n = u16(x->s + off + 2);
+    r->type = sgi_le16(x->s + off);
+    r->n = sgi_le16(x->s + off + 2);
     if (off + 4 + r->n > x->n)
         return false;
     r->p = x->s + off + 4;
@@ -296,7 +273,7 @@ static void read_sst(xls *x, const rec *r)
     }
     gather(x, r, pc);
     cursor c = {pc, 0, 8};
-    uint32_t unique = u32(r->p + 4);
+    uint32_t unique = sgi_le32(r->p + 4);
     sgi_text t;
     sgi_text_init(&t, x->ctx->mem, x->ctx->eng->opt_max_record);
     for (uint32_t i = 0; i < unique; i++) {
@@ -326,7 +303,6 @@ static bool read_globals(xls *x, bool *encrypted)
     rec r;
     sgi_text t;
     sgi_text_init(&t, x->ctx->mem, 1 << 16);
-    unsigned char *xf_fmt = NULL; /* XF -> format id, resolved after FORMATs */
     size_t cap = 0;
     unsigned *xfids = NULL;
     size_t nx = 0;
@@ -340,7 +316,7 @@ static bool read_globals(xls *x, bool *encrypted)
             return true;
         case 0x22: /* DATEMODE */
             if (r.n >= 2)
-                x->d1904 = u16(r.p) == 1;
+                x->d1904 = sgi_le16(r.p) == 1;
             break;
         case 0x85: /* BOUNDSHEET8 */
             if (r.n >= 8 && x->nsheets < MAX_SHEETS) {
@@ -353,7 +329,7 @@ static bool read_globals(xls *x, bool *encrypted)
                 record_string(r.p + 6, r.n - 6, false, name, sizeof(name), &t);
                 xsheet *s = &x->sheets[x->nsheets++];
                 s->name = sgi_arena_strndup(&x->ctx->res->arena, name, strlen(name));
-                s->pos = u32(r.p);
+                s->pos = sgi_le32(r.p);
                 s->state = r.p[4] & 3;
                 s->cells = 0;
                 if (r.p[5] != 0) /* a chart or macro sheet: no cells here */
@@ -367,7 +343,7 @@ static bool read_globals(xls *x, bool *encrypted)
             if (r.n >= 5 && x->nfmts < SGI_ARRAY_LEN(x->fmts)) {
                 char code[256];
                 record_string(r.p + 2, r.n - 2, true, code, sizeof(code), &t);
-                x->fmts[x->nfmts].id = u16(r.p);
+                x->fmts[x->nfmts].id = sgi_le16(r.p);
                 x->fmts[x->nfmts].date = sgi_xlsx_fmt_date(code);
                 x->nfmts++;
             }
@@ -375,7 +351,7 @@ static bool read_globals(xls *x, bool *encrypted)
         case 0xE0: /* XF */
             if (r.n >= 4 && nx < MAX_XF &&
                 sgi_grow(x->ctx->mem, (void **)&xfids, &cap, nx + 1, sizeof(unsigned)))
-                xfids[nx++] = u16(r.p + 2);
+                xfids[nx++] = sgi_le16(r.p + 2);
             break;
         case 0x0A: /* EOF of the globals */
             goto done;
@@ -384,7 +360,6 @@ static bool read_globals(xls *x, bool *encrypted)
         }
     }
 done:
-    (void)xf_fmt;
     x->xf_date = sgi_malloc(x->ctx->mem, nx ? nx : 1);
     if (x->xf_date) {
         for (size_t i = 0; i < nx; i++)
@@ -405,7 +380,7 @@ static void read_names(xls *x)
     sgi_text_init(&t, x->ctx->mem, 1 << 16);
     while (rec_at(x, off, &r) && r.type != 0x0A) {
         off = r.next;
-        if (r.type == 0x1AE && r.n >= 4 && !(u16(r.p + 2) == 0x0401 || u16(r.p + 2) == 0x3A01)) {
+        if (r.type == 0x1AE && r.n >= 4 && !(sgi_le16(r.p + 2) == 0x0401 || sgi_le16(r.p + 2) == 0x3A01)) {
             /* SUPBOOK naming another workbook (not this one, not add-ins) */
             char path[512];
             record_string(r.p + 2, r.n - 2, true, path, sizeof(path), &t);
@@ -418,7 +393,7 @@ static void read_names(xls *x)
                          v, strlen(v), v, &loc);
             }
         } else if (r.type == 0x18 && r.n >= 15) { /* NAME */
-            unsigned grbit = u16(r.p);
+            unsigned grbit = sgi_le16(r.p);
             unsigned cch = r.p[3];
             if (!(grbit & 0x01) || (grbit & 0x20)) /* hidden, not built in */
                 continue;
@@ -615,48 +590,48 @@ static void read_sheet(xls *x, xsheet *sh)
             break; /* EOF (or a BOF: the stream is damaged) */
         switch (r.type) {
         case 0x208: /* ROW */
-            if (r.n >= 16 && (u16(r.p + 12) & 0x20))
-                s.hrow[u16(r.p)] = 1;
+            if (r.n >= 16 && (sgi_le16(r.p + 12) & 0x20))
+                s.hrow[sgi_le16(r.p)] = 1;
             break;
         case 0x7D: /* COLINFO */
-            if (r.n >= 10 && (u16(r.p + 8) & 1) &&
+            if (r.n >= 10 && (sgi_le16(r.p + 8) & 1) &&
                 sgi_grow(x->ctx->mem, (void **)&s.hcols, &s.caphcols, s.nhcols + 1,
                          sizeof(range)))
-                s.hcols[s.nhcols++] = (range){u16(r.p), u16(r.p + 2)};
+                s.hcols[s.nhcols++] = (range){sgi_le16(r.p), sgi_le16(r.p + 2)};
             break;
         case 0xFD: /* LABELSST */
             if (r.n >= 10) {
-                uint32_t i = u32(r.p + 6);
+                uint32_t i = sgi_le32(r.p + 6);
                 if (i < x->nsst)
-                    cell(&s, u16(r.p), u16(r.p + 2), x->sst[i], strlen(x->sst[i]));
+                    cell(&s, sgi_le16(r.p), sgi_le16(r.p + 2), x->sst[i], strlen(x->sst[i]));
             }
             break;
         case 0x204: /* LABEL */
         case 0xD6:  /* RSTRING */
             if (r.n >= 9) {
                 record_string(r.p + 6, r.n - 6, true, NULL, 0, &t);
-                cell(&s, u16(r.p), u16(r.p + 2), t.p ? t.p : "", t.len);
+                cell(&s, sgi_le16(r.p), sgi_le16(r.p + 2), t.p ? t.p : "", t.len);
             }
             break;
         case 0x203: /* NUMBER */
             if (r.n >= 14)
-                number_cell(&s, u16(r.p), u16(r.p + 2), u16(r.p + 4), f64(r.p + 6));
+                number_cell(&s, sgi_le16(r.p), sgi_le16(r.p + 2), sgi_le16(r.p + 4), f64(r.p + 6));
             break;
         case 0x27E: /* RK */
             if (r.n >= 10)
-                number_cell(&s, u16(r.p), u16(r.p + 2), u16(r.p + 4), rk_value(u32(r.p + 6)));
+                number_cell(&s, sgi_le16(r.p), sgi_le16(r.p + 2), sgi_le16(r.p + 4), rk_value(sgi_le32(r.p + 6)));
             break;
         case 0xBD: /* MULRK */
             if (r.n >= 6) {
-                unsigned row = u16(r.p), col = u16(r.p + 2);
+                unsigned row = sgi_le16(r.p), col = sgi_le16(r.p + 2);
                 for (size_t k = 4; k + 6 <= r.n - 2; k += 6, col++)
-                    number_cell(&s, row, col, u16(r.p + k), rk_value(u32(r.p + k + 2)));
+                    number_cell(&s, row, col, sgi_le16(r.p + k), rk_value(sgi_le32(r.p + k + 2)));
             }
             break;
         case 0x06: /* FORMULA: its cached value */
             if (r.n >= 20) {
-                unsigned row = u16(r.p), col = u16(r.p + 2);
-                if (u16(r.p + 12) == 0xFFFF) {
+                unsigned row = sgi_le16(r.p), col = sgi_le16(r.p + 2);
+                if (sgi_le16(r.p + 12) == 0xFFFF) {
                     if (r.p[6] == 0) { /* a string: in the STRING record next */
                         pending = true;
                         pending_row = row;
@@ -665,17 +640,17 @@ static void read_sheet(xls *x, xsheet *sh)
                         cell(&s, row, col, r.p[8] ? "TRUE" : "FALSE", r.p[8] ? 4 : 5);
                     }
                 } else {
-                    number_cell(&s, row, col, u16(r.p + 4), f64(r.p + 6));
+                    number_cell(&s, row, col, sgi_le16(r.p + 4), f64(r.p + 6));
                 }
             }
             break;
         case 0x5D: /* OBJ: its id, for the TXO after it */
-            if (r.n >= 8 && u16(r.p) == 0x15)
-                s.last_obj = u16(r.p + 6);
+            if (r.n >= 8 && sgi_le16(r.p) == 0x15)
+                s.last_obj = sgi_le16(r.p + 6);
             break;
         case 0x1B6: /* TXO: the text in the CONTINUE after it */
             if (r.n >= 12) {
-                size_t cch = u16(r.p + 10);
+                size_t cch = sgi_le16(r.p + 10);
                 rec c;
                 if (cch && rec_at(x, off, &c) && c.type == 0x3C && c.n >= 1) {
                     bool wide = c.p[0] & 1;
@@ -695,7 +670,7 @@ static void read_sheet(xls *x, xsheet *sh)
                                       s.nnotes + 1, sizeof(xnote))) {
                 record_string(r.p + 8, r.n - 8, true, NULL, 0, &t);
                 s.notes[s.nnotes++] = (xnote){
-                    u16(r.p), u16(r.p + 2), u16(r.p + 6),
+                    sgi_le16(r.p), sgi_le16(r.p + 2), sgi_le16(r.p + 6),
                     sgi_arena_strndup(&x->ctx->res->arena, t.p ? t.p : "", t.len)};
             }
             break;
@@ -946,17 +921,17 @@ static bool sxoper(const rec *r, char *out, size_t n, sgi_text *t)
     case 0xCE: /* SXDtr: a date */
         if (r->n < 8)
             return false;
-        if (u16(r->p) == 0)
+        if (sgi_le16(r->p) == 0)
             return false;
-        snprintf(out, n, "%04u-%02u-%02u", u16(r->p), u16(r->p + 2), r->p[4]);
+        snprintf(out, n, "%04u-%02u-%02u", sgi_le16(r->p), sgi_le16(r->p + 2), r->p[4]);
         return true;
     case 0xCC: /* SXInt */
         if (r->n < 2)
             return false;
-        snprintf(out, n, "%d", (int16_t)u16(r->p));
+        snprintf(out, n, "%d", (int16_t)sgi_le16(r->p));
         return true;
     case 0xCA: /* SXBool */
-        snprintf(out, n, "%s", r->n >= 2 && u16(r->p) ? "TRUE" : "FALSE");
+        snprintf(out, n, "%s", r->n >= 2 && sgi_le16(r->p) ? "TRUE" : "FALSE");
         return true;
     case 0xCB: /* SXErr */
     case 0xCF: /* SxNil */
@@ -991,7 +966,7 @@ static void pivot_stream(sgi_ctx *ctx, const char *part, const unsigned char *s,
         if (r.type == 0xC7 && r.n >= 14) { /* SXFDB */
             if (!sgi_grow(ctx->mem, (void **)&f, &capf, nf + 1, sizeof(pfield)))
                 break;
-            unsigned flags = u16(r.p);
+            unsigned flags = sgi_le16(r.p);
             record_string(r.p + 14, r.n - 14, true, val, sizeof(val), &t);
             f[nf] = (pfield){sgi_arena_strndup(&ctx->res->arena, val, strlen(val)),
                              (flags & 0x01) != 0, (flags & 0x200) != 0, NULL, 0, 0};
@@ -1025,7 +1000,7 @@ static void pivot_stream(sgi_ctx *ctx, const char *part, const unsigned char *s,
                 size_t w = f[k].short_idx ? 1 : 2;
                 if (pos + w > r.n)
                     break;
-                size_t idx = w == 1 ? r.p[pos] : u16(r.p + pos);
+                size_t idx = w == 1 ? r.p[pos] : sgi_le16(r.p + pos);
                 pos += w;
                 if (idx < f[k].n)
                     v = f[k].items[idx];
