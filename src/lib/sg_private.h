@@ -452,6 +452,10 @@ struct sgi_ctx {
  * the part is prefixed and the finding is hidden. loc may be changed. */
 sg_finding *sgi_emit(sgi_ctx *ctx, int rule, unsigned flags, const char *reason,
                      const char *value, size_t vlen, const char *masked, sg_location *loc);
+/* The rest of the input whole, at most --max-part: the data, or NULL with
+ * the file's error set ("WHAT larger than --max-part; not checked"). */
+char *sgi_ctx_slurp(sgi_ctx *ctx, const char *what, size_t *len);
+
 /* A document (or a member: part) that a password protects: a
  * notice.encrypted finding, the content not checked. */
 void sgi_notice_encrypted(sgi_ctx *ctx, const char *what, const char *part);

@@ -83,6 +83,20 @@ sg_finding *sgi_emit(sgi_ctx *ctx, int rule, unsigned flags, const char *reason,
     return sgi_result_add(ctx->res, ctx->eng, rule, flags, reason, value, vlen, masked, loc);
 }
 
+char *sgi_ctx_slurp(sgi_ctx *ctx, const char *what, size_t *len)
+{
+    char *data = NULL;
+    sg_status st = sgi_input_drain(ctx->in, ctx->mem, &data, len, ctx->eng->opt_max_part);
+    if (st == SG_OK)
+        return data;
+    sgi_free(ctx->mem, data);
+    if (st == SG_E_LIMIT)
+        sgi_ctx_error(ctx, st, "%s larger than --max-part; not checked", what);
+    else
+        sgi_ctx_error(ctx, st, "cannot read the %s", what);
+    return NULL;
+}
+
 void sgi_notice_encrypted(sgi_ctx *ctx, const char *what, const char *part)
 {
     char msg[300];

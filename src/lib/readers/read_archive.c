@@ -194,13 +194,9 @@ static sg_status archive_scan(sgi_ctx *ctx, const sgi_peek *pk)
     bool seek = starts(pk, 0, "7z\xBC\xAF\x27\x1C", 6) || zip_bid(pk);
     int orc;
     if (seek) {
-        sg_status dst = sgi_input_drain(ctx->in, ctx->mem, &whole, &wlen, ctx->eng->opt_max_part);
-        if (dst != SG_OK) {
-            sgi_ctx_error(ctx, dst, "%s",
-                          dst == SG_E_LIMIT ? "archive larger than --max-part; not checked"
-                                            : "cannot read the archive");
+        whole = sgi_ctx_slurp(ctx, "archive", &wlen);
+        if (!whole)
             goto done;
-        }
         orc = archive_read_open_memory(a, whole, wlen);
     } else {
         orc = archive_read_open(a, r, NULL, arc_read, NULL);

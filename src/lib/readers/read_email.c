@@ -187,16 +187,10 @@ static sg_status email_scan(sgi_ctx *ctx, const sgi_peek *pk)
     (void)pk;
     ctx->res->pub.format = "eml";
     pthread_once(&gmime_once, gmime_start);
-    char *data = NULL;
     size_t len = 0;
-    sg_status st = sgi_input_drain(ctx->in, ctx->mem, &data, &len, ctx->eng->opt_max_part);
-    if (st != SG_OK) {
-        sgi_ctx_error(ctx, st, "%s",
-                      st == SG_E_LIMIT ? "message larger than --max-part; not checked"
-                                       : "cannot read the message");
-        sgi_free(ctx->mem, data);
+    char *data = sgi_ctx_slurp(ctx, "message", &len);
+    if (!data)
         return SG_OK;
-    }
     GMimeStream *stream = g_mime_stream_mem_new_with_buffer(data, len);
     GMimeParser *parser = g_mime_parser_new_with_stream(stream);
     GMimeMessage *msg = g_mime_parser_construct_message(parser, NULL);

@@ -162,16 +162,10 @@ static void walk(html *h, const GumboNode *n, const char *hidden, int depth)
 static sg_status html_scan(sgi_ctx *ctx, const sgi_peek *pk)
 {
     ctx->res->pub.format = "html";
-    char *raw = NULL;
     size_t rawlen = 0;
-    sg_status st = sgi_input_drain(ctx->in, ctx->mem, &raw, &rawlen, ctx->eng->opt_max_part);
-    if (st != SG_OK) {
-        sgi_free(ctx->mem, raw);
-        sgi_ctx_error(ctx, st, "%s",
-                      st == SG_E_LIMIT ? "page larger than --max-part; not checked"
-                                       : "cannot read the page");
+    char *raw = sgi_ctx_slurp(ctx, "page", &rawlen);
+    if (!raw)
         return SG_OK;
-    }
     size_t len = 0;
     char *u8 = sgi_decode_all(pk->sniff->enc, pk->sniff->bom_len, (const unsigned char *)raw,
                               rawlen, &len, ctx->mem);

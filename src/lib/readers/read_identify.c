@@ -62,21 +62,15 @@ static sg_status ole2_scan(sgi_ctx *ctx, const sgi_peek *pk)
         return SG_OK;
     }
     /* the compound file whole (its directory may be anywhere in it) */
-    char *data = NULL;
     size_t len = 0;
-    sg_status st = sgi_input_drain(ctx->in, ctx->mem, &data, &len, ctx->eng->opt_max_part);
-    if (st != SG_OK) {
-        sgi_free(ctx->mem, data);
-        ctx->res->pub.format = "ole2";
-        sgi_ctx_error(ctx, st, "%s",
-                      st == SG_E_LIMIT ? "OLE2 file larger than --max-part; not checked"
-                                       : "cannot read the file");
+    ctx->res->pub.format = "ole2";
+    char *data = sgi_ctx_slurp(ctx, "OLE2 file", &len);
+    if (!data)
         return SG_OK;
-    }
     ctx->res->pub.format = ext_is(pk, xls) ? "xls" : ext_is(pk, doc) ? "doc"
                           : ext_is(pk, ppt)   ? "ppt"
                                               : "ole2";
-    st = sgi_xls_scan(ctx, (const unsigned char *)data, len);
+    sg_status st = sgi_xls_scan(ctx, (const unsigned char *)data, len);
     sgi_free(ctx->mem, data);
     if (st == SG_OK)
         return SG_OK;

@@ -90,16 +90,10 @@ static void x_end(void *opaque, const char *name)
 static sg_status xml_scan(sgi_ctx *ctx, const sgi_peek *pk)
 {
     ctx->res->pub.format = "xml";
-    char *raw = NULL;
     size_t len = 0;
-    sg_status st = sgi_input_drain(ctx->in, ctx->mem, &raw, &len, ctx->eng->opt_max_part);
-    if (st != SG_OK) {
-        sgi_free(ctx->mem, raw);
-        sgi_ctx_error(ctx, st, "%s",
-                      st == SG_E_LIMIT ? "document larger than --max-part; not checked"
-                                       : "cannot read the document");
+    char *raw = sgi_ctx_slurp(ctx, "document", &len);
+    if (!raw)
         return SG_OK;
-    }
     xmlr x;
     memset(&x, 0, sizeof(x));
     x.ctx = ctx;
@@ -108,7 +102,7 @@ static sg_status xml_scan(sgi_ctx *ctx, const sgi_peek *pk)
     sgi_cells_begin(&x.cells, SGI_CELLS_TEXT, "xml", NULL, 0, NULL);
     static const sgi_xml_handlers h = {x_start, x_end, x_text};
     char err[300] = "";
-    st = sgi_xml_buffer(raw, len, &h, &x, err, sizeof(err));
+    sg_status st = sgi_xml_buffer(raw, len, &h, &x, err, sizeof(err));
     emit(&x);
     sgi_cells_end(&x.cells, false);
     if (st != SG_OK)
