@@ -1463,6 +1463,16 @@ static sg_status crop_pictures(pkg *k)
         const char *nm = k->p[i].name;
         if (k->p[i].drop || !ends_with(nm, ".xml") || strstr(nm, "_rels/"))
             continue;
+        /* only a part that links a picture can crop one: the others (the
+         * sheets above all) are not read again */
+        rel_list rl;
+        relations(k, nm, &rl);
+        bool pictures = false;
+        for (size_t r = 0; r < rl.n && !pictures; r++)
+            pictures = strcmp(rl.types[r], "image") == 0;
+        rel_list_free(&rl);
+        if (!pictures)
+            continue;
         size_t len;
         char *d = read_part(k, i, &len);
         if (!d)
