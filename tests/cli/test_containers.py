@@ -1,8 +1,8 @@
 """Containers end to end (issue 7): archives made by zip, 7z and tar, a
 password on a document or an archive, and hostile archives.
 
-Needs zip, 7z (p7zip-full), tar, gzip and xz: scripts/setup.sh --test
-installs them. A missing tool fails the test; nothing is skipped.
+Needs zip, 7z (p7zip-full), tar, gzip, xz, zstd and ar (binutils):
+scripts/setup.sh --test installs them. A missing tool fails the test; nothing is skipped.
 """
 import hashlib
 import json
@@ -84,6 +84,25 @@ class Archives(unittest.TestCase):
                 self.assertFalse(any(x["hidden"] for x in csv))
                 # the symbolic link is not a second copy
                 self.assertFalse([x for x in fs if "link.csv" in x["location"].get("part", "")])
+
+    def test_more_formats(self):
+        """bzip2 (Python's tarfile), ar (binutils), zstd: what libarchive
+        reads beyond the common three, each made by its own tool."""
+        d = tempfile.mkdtemp(dir=self.d)
+        shutil.copyfile(self.path("contacts.csv"), os.path.join(d, "contacts.csv"))
+        import tarfile
+        with tarfile.open(os.path.join(d, "release.tar.bz2"), "w:bz2") as t:
+            t.add(os.path.join(d, "contacts.csv"), arcname="contacts.csv")
+        run(["ar", "rc", "release.a", "contacts.csv"], d)
+        run(["zstd", "-q", "contacts.csv", "-o", "contacts.csv.zst"], d)
+        for name, fmt, part in (("release.tar.bz2", "tar", "contacts.csv!"),
+                                ("release.a", "ar", "contacts.csv!"),
+                                ("contacts.csv.zst", "zstd", "contacts.csv!")):
+            with self.subTest(name):
+                rc, f, fs = scan(os.path.join(d, name))
+                self.assertEqual((rc, f["format"], f["error"]), (1, fmt, None))
+                self.assertEqual(sorted((x["rule"], x["location"]["part"]) for x in fs),
+                                 [("pii.person_name", part), ("pii.uk_nino", part)])
 
     def test_lone_compressed_file(self):
         rc, f, fs = scan(self.path("contacts.csv.gz"))
