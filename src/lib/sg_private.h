@@ -756,6 +756,7 @@ typedef struct sgi_cells {
     sgi_cells_mode mode;
     const char *part, *sheet; /* stable strings (arena or static) */
     long long slide;          /* text mode: the slide, or 0 */
+    bool lines;               /* text mode: rows are the file's lines (set after begin) */
     /* text mode on a PDF page: rows are lines of the page */
     long long page, revision;
     const char *text_layer;
@@ -839,6 +840,9 @@ typedef struct sgi_text {
 
 void sgi_text_init(sgi_text *t, const sgi_mem *mem, size_t limit);
 void sgi_text_add(sgi_text *t, const char *s, size_t n);
+/* A field's name as words: "dateOfBirth", "date_of_birth" -> "date Of Birth",
+ * "date of birth" (XML elements, JSON keys), so that context words match. */
+void sgi_text_add_name(sgi_text *t, const char *name, size_t len);
 void sgi_text_free(sgi_text *t);
 
 /* Column letters for a 1-based index ("A", "AB"...). out >= 8 bytes. */

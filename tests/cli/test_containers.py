@@ -1,5 +1,6 @@
 """Containers end to end (issue 7): archives made by zip, 7z and tar, a
-password on a document or an archive, and hostile archives.
+password on a document or an archive, e-mail, HTML, XML, JSON, and
+hostile archives.
 
 Needs zip, 7z (p7zip-full), tar, gzip, xz, zstd and ar (binutils):
 scripts/setup.sh --test installs them. A missing tool fails the test; nothing is skipped.
@@ -307,6 +308,99 @@ class Xml(unittest.TestCase):
             rc, f, fs = scan(p)
             self.assertEqual((rc, f["verdict"]), (2, "error"))
             self.assertIn("entity", f["error"])
+
+
+class Json(unittest.TestCase):
+    """JSON written by Python's json module, as an API export would be."""
+
+    def setUp(self):
+        self.d = tempfile.mkdtemp(prefix="sg-json-")
+
+    def tearDown(self):
+        shutil.rmtree(self.d, ignore_errors=True)
+
+    def write(self, name, text):
+        p = os.path.join(self.d, name)
+        with open(p, "w") as f:
+            f.write(text)
+        return p
+
+    @staticmethod
+    def officers(n):
+        sn = ["Brown", "Patel", "Murphy", "Smith", "Jones", "Taylor", "Wilson", "Evans"]
+        fn = ["John", "Sarah", "Michael", "Emma", "David", "Laura"]
+        ranks = ["Constable", "Sergeant", "Inspector"]
+        return [{"surname": sn[i % len(sn)], "forename": fn[i % len(fn)],
+                 "rank": ranks[i % len(ranks)], "unit": "Response",
+                 "serviceNumber": str(4000 + 37 * i)} for i in range(n)]
+
+    def test_array_of_objects_is_a_table_of_people(self):
+        p = self.write("staff.json", json.dumps(
+            {"force": "Example", "data": {"officers": self.officers(40)}}, indent=1))
+        rc, f, fs = scan(p, "--reveal")
+        self.assertEqual((rc, f["format"], f["verdict"], f["error"]), (1, "json", "block", None))
+        tables = [x for x in fs if x["rule"] == "dataset.personal_records"]
+        self.assertEqual(len(tables), 1)
+        self.assertEqual(tables[0]["location"]["part"], "$.data.officers")
+        names = [x for x in fs if x["rule"] == "pii.person_name"]
+        self.assertTrue(names)
+        # located by the object (row) and the key (column)
+        loc = [x["location"] for x in names if x["value"] == "Patel"][0]
+        self.assertEqual((loc["row"], loc["column"]), (2, "surname"))
+
+    def test_json_lines_is_one_table(self):
+        p = self.write("staff.jsonl", "".join(json.dumps(r) + "\n" for r in self.officers(40)))
+        rc, f, fs = scan(p)
+        self.assertEqual((f["format"], f["verdict"]), ("json", "block"))
+        tables = [x for x in fs if x["rule"] == "dataset.personal_records"]
+        self.assertEqual([t["location"]["part"] for t in tables], ["$"])
+        # the extension is not what decides it: the same lines as .txt
+        with open(p) as src:
+            q = self.write("staff.txt", src.read())
+        rc, f, fs = scan(q)
+        self.assertEqual((f["format"], f["verdict"]), ("json", "block"))
+
+    def test_values_by_their_keys_and_lines(self):
+        doc = json.dumps({"case": "C1", "victim": {"fullName": "Mary Jones",
+                                                     "dateOfBirth": "12/03/1981",
+                                                     "ni": "AB123456C"},
+                          "notes": ["seen by PC 4471", "call 028 9065 0222"]}, indent=2)
+        p = self.write("case.json", doc)
+        rc, f, fs = scan(p, "--reveal")
+        self.assertEqual((f["format"], f["error"]), ("json", None))
+        got = {(x["rule"], x["value"], x["location"]["line"]) for x in fs}
+        lines = doc.splitlines()
+        def line_of(s):
+            return [i + 1 for i, l in enumerate(lines) if s in l][0]
+        for rule, v in (("pii.person_name", "Mary Jones"),
+                        ("pii.date_of_birth", "12/03/1981"),  # by its key
+                        ("pii.uk_nino", "AB123456C")):
+            self.assertIn((rule, v, line_of(v)), got)
+        self.assertFalse([x for x in fs if '"' in x["value"] or "{" in x["value"]])
+
+    def test_a_date_without_a_birth_key_is_not_a_birth_date(self):
+        p = self.write("d.json", json.dumps({"published": "12/03/1981"}))
+        rc, f, fs = scan(p)
+        self.assertEqual((f["format"], [x["rule"] for x in fs]), ("json", []))
+
+    def test_hostile(self):
+        deep = self.write("deep.json", "[" * 100000 + "]" * 100000)
+        rc, f, fs = scan(deep)
+        self.assertEqual((rc, f["verdict"]), (2, "error"))
+        self.assertIn("nested deeper", f["error"])
+        # a syntax error after the first chunk: an error with its line, what
+        # came before still read
+        body = ",\n".join(json.dumps({"n": i}) for i in range(20000))
+        bad = self.write("bad.json", '{"who": "Mary Jones", "rows": [' + body + ",}")
+        rc, f, fs = scan(bad)
+        self.assertEqual((rc, f["format"], f["verdict"]), (2, "json", "error"))
+        self.assertRegex(f["error"], r"JSON: .* at line 20000")
+        self.assertIn("pii.person_name", [x["rule"] for x in fs])
+        # text that starts like JSON but is not is read as text
+        t = self.write("notes.txt", "[1] Introduction\nJohn Brown, SW1A 2AA\n")
+        rc, f, fs = scan(t)
+        self.assertEqual(f["format"], "text")
+        self.assertIn("pii.person_name", [x["rule"] for x in fs])
 
 
 class Hostile(unittest.TestCase):

@@ -84,6 +84,16 @@ void sgi_text_add(sgi_text *t, const char *s, size_t n)
     t->p[t->len] = '\0';
 }
 
+void sgi_text_add_name(sgi_text *t, const char *n, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        char c = n[i] == '_' || n[i] == '-' || n[i] == '.' ? ' ' : n[i];
+        if (i > 0 && n[i] >= 'A' && n[i] <= 'Z' && n[i - 1] >= 'a' && n[i - 1] <= 'z')
+            sgi_text_add(t, " ", 1);
+        sgi_text_add(t, &c, 1);
+    }
+}
+
 void sgi_text_free(sgi_text *t)
 {
     sgi_free(t->mem, t->p);

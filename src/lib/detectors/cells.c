@@ -73,6 +73,7 @@ void sgi_cells_begin(sgi_cells *c, sgi_cells_mode mode, const char *part, const 
     c->part = part;
     c->sheet = sheet;
     c->slide = 0;
+    c->lines = false;
     c->page = 0;
     c->revision = 0;
     c->text_layer = NULL;
@@ -404,6 +405,8 @@ static sg_status flush(sgi_cells *c)
             loc.line = (long long)it->row;
             loc.revision = c->revision;
             loc.text_layer = c->text_layer;
+        } else if (c->mode == SGI_CELLS_TEXT && c->lines) {
+            loc.line = (long long)it->row;
         } else if (c->mode == SGI_CELLS_TEXT) {
             loc.paragraph = (long long)it->row;
         }

@@ -40,17 +40,6 @@ static void emit(xmlr *x)
     x->line.len = 0;
 }
 
-/* "dateOfBirth" and "date_of_birth" read as "date Of Birth", "date of birth" */
-static void put_name(sgi_text *t, const char *n)
-{
-    for (const char *p = n; *p; p++) {
-        char c = *p == '_' || *p == '-' || *p == '.' ? ' ' : *p;
-        if (p > n && *p >= 'A' && *p <= 'Z' && p[-1] >= 'a' && p[-1] <= 'z')
-            sgi_text_add(t, " ", 1);
-        sgi_text_add(t, &c, 1);
-    }
-}
-
 static void x_start(void *opaque, const char *name, const char **attrs)
 {
     xmlr *x = opaque;
@@ -58,16 +47,16 @@ static void x_start(void *opaque, const char *name, const char **attrs)
         emit(x);
     for (size_t i = 0; attrs && attrs[i]; i += 2) {
         x->line.len = 0;
-        put_name(&x->line, name);
+        sgi_text_add_name(&x->line, name, strlen(name));
         sgi_text_add(&x->line, " ", 1);
-        put_name(&x->line, attrs[i]);
+        sgi_text_add_name(&x->line, attrs[i], strlen(attrs[i]));
         sgi_text_add(&x->line, ": ", 2);
         sgi_text_add(&x->line, attrs[i + 1], strlen(attrs[i + 1]));
         emit(x);
     }
     snprintf(x->name, sizeof(x->name), "%s", name);
     x->line.len = 0;
-    put_name(&x->line, name);
+    sgi_text_add_name(&x->line, name, strlen(name));
     sgi_text_add(&x->line, ": ", 2);
 }
 
@@ -75,7 +64,7 @@ static void x_text(void *opaque, const char *s, int len)
 {
     xmlr *x = opaque;
     if (!x->line.len) {
-        put_name(&x->line, x->name);
+        sgi_text_add_name(&x->line, x->name, strlen(x->name));
         sgi_text_add(&x->line, ": ", 2);
     }
     sgi_text_add(&x->line, s, (size_t)len);
