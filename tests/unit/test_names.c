@@ -92,6 +92,23 @@ static void words_that_are_not_names(void **s)
     assert_string_equal(names_in("Columns B Sum and B Min.\n"), "");
 }
 
+static void accents_and_collar_numbers(void **s)
+{
+    (void)s;
+    /* Irish and other names written with their accents and a typographic
+     * apostrophe are the listed names */
+    assert_string_equal(names_in("Contact Siobh\u00e1n O\u2019Neill today.\n"),
+                        "Siobh\u00e1n O\u2019Neill");
+    assert_string_equal(names_in("Se\u00e1n Murphy and Ciar\u00e1n Kelly were told.\n"),
+                        "Se\u00e1n Murphy|Ciar\u00e1n Kelly");
+    /* a letter that does not fold is not made up */
+    assert_string_equal(names_in("Contact Si\u0153bhan today.\n"), "");
+    /* a collar number after a rank is not a house number */
+    assert_string_equal(names_in("Seen by PC 4471 John Brown.\n"), "John Brown");
+    assert_string_equal(names_in("Seen by DC 52 Mary Jones.\n"), "Mary Jones");
+    assert_string_equal(names_in("They live at 12 George Wood, Leeds.\n"), "");
+}
+
 static void names_the_lists_lack(void **s)
 {
     (void)s;
@@ -126,7 +143,7 @@ int main(void)
         cmocka_unit_test(titles_and_ranks),       cmocka_unit_test(context_words),
         cmocka_unit_test(initials_and_surnames),  cmocka_unit_test(first_and_last),
         cmocka_unit_test(words_that_are_not_names), cmocka_unit_test(in_cells),
-        cmocka_unit_test(names_the_lists_lack),
+        cmocka_unit_test(names_the_lists_lack),   cmocka_unit_test(accents_and_collar_numbers),
     };
     return cmocka_run_group_tests(tests, unit_setup, unit_teardown);
 }

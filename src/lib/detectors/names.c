@@ -146,10 +146,44 @@ static const char *const place_before[] = {
     "east",  "west",  "new",   "great", "little", "old",  "lake",  "cape",  "glen",
     "river", "king",  "queen", "prince", "princess", "hms", NULL};
 
+/* A name with accented Latin letters as the lists spell it, in ASCII
+ * ("Siobhán" -> "Siobhan", "Seán" -> "Sean", "O’Neill" -> "O'Neill");
+ * 0 if it has a character that does not fold. */
+static size_t fold(const char *s, size_t n, char *out)
+{
+    /* U+00C0..U+00FF: the base letter, or 0 */
+    static const char l1[65] = "AAAAAA\0CEEEEIIIIDNOOOOO\0OUUUUY\0\0aaaaaa\0ceeeeiiiidnooooo\0ouuuuy\0y";
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            out[o++] = (char)c;
+        } else if (c == 0xC3 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+                   (unsigned char)s[i + 1] <= 0xBF && l1[(unsigned char)s[i + 1] - 0x80]) {
+            out[o++] = l1[(unsigned char)s[i + 1] - 0x80];
+            i++;
+        } else if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+                   (unsigned char)s[i + 2] == 0x99) {
+            out[o++] = '\'';
+            i += 2;
+        } else {
+            return 0;
+        }
+    }
+    return o;
+}
+
 static name_entry *lookup(const struct sgi_names *t, const char *s, size_t n)
 {
     if (!t || !t->slot || n == 0 || n > 64)
         return NULL;
+    char folded[64];
+    if (memchr(s, 0xC3, n) || memchr(s, 0xE2, n)) {
+        n = fold(s, n, folded);
+        if (!n)
+            return NULL;
+        s = folded;
+    }
     size_t j = (size_t)hash_ci(s, n) & t->mask;
     while (t->slot[j]) {
         name_entry *e = &t->v[t->slot[j] - 1];
@@ -454,6 +488,9 @@ static bool surname(const walker *k, tok *t)
         return true;
     if (n >= 4 && s[0] == 'O' && s[1] == '\'' && s[2] >= 'A' && s[2] <= 'Z')
         return true;
+    if (n >= 6 && s[0] == 'O' && memcmp(s + 1, "\xE2\x80\x99", 3) == 0 && s[4] >= 'A' &&
+        s[4] <= 'Z')
+        return true; /* O’Neill, with a typographic apostrophe */
     const char *h = memchr(s, '-', n);
     if (h && h > s && h < s + n - 1) {
         size_t a = (size_t)(h - s);
@@ -675,7 +712,22 @@ static bool house_number_before(const walker *k, const tok *t)
     size_t i = t->s;
     while (i > k->lo && (k->b[i - 1] == ' ' || k->b[i - 1] == ','))
         i--;
-    return i < t->s && i > k->lo && k->b[i - 1] >= '0' && k->b[i - 1] <= '9';
+    if (!(i < t->s && i > k->lo && k->b[i - 1] >= '0' && k->b[i - 1] <= '9'))
+        return false;
+    /* "PC 4471 John Brown": a collar number after a rank, not a house */
+    while (i > k->lo && k->b[i - 1] >= '0' && k->b[i - 1] <= '9')
+        i--;
+    while (i > k->lo && k->b[i - 1] == ' ')
+        i--;
+    size_t e = i;
+    while (i > k->lo && cls[(unsigned char)k->b[i - 1]] == 1)
+        i--;
+    static const char *const ranks[] = {"PC", "DC", "PS", "DS", "WPC", "SPC", "PCSO", "Sgt",
+                                        "Insp", "DI", "DCI", "Supt"};
+    for (size_t r = 0; r < sizeof(ranks) / sizeof(ranks[0]); r++)
+        if (e - i == strlen(ranks[r]) && memcmp(k->b + i, ranks[r], e - i) == 0)
+            return false;
+    return true;
 }
 
 /* "Spencer Park", "Kris Green": a place unless the last word is a very
