@@ -46,9 +46,13 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB := $(BUILD)/libspillguard.a
 BIN := $(BUILD)/spillguard
 
-.PHONY: all test unit cli-test replay asan tsan fuzz bench bench-pdf bench-prefilter clean format lint
+.PHONY: print-libs all test unit cli-test replay asan tsan fuzz bench bench-pdf bench-prefilter clean format lint
 
 all: $(BIN)
+
+# what a program linking libspillguard.a needs (tests/fuzz links with it)
+print-libs:
+	@echo $(LDLIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -349,6 +349,8 @@ size_t sgi_decode(sgi_decoder *d, const unsigned char *in, size_t n, char *out, 
 
 /* A code point as UTF-8 into o (room for 4 bytes); its length. */
 size_t sgi_utf8_put(char *o, uint32_t cp);
+/* A Windows-1252 byte as a code point. */
+uint32_t sgi_cp1252(unsigned char b);
 
 /* Decode a small buffer whole into a fresh allocation (for sniffing). */
 char *sgi_decode_all(sgi_encoding enc, size_t bom_len, const unsigned char *p, size_t n,
@@ -798,6 +800,9 @@ sg_status sgi_cells_add(sgi_cells *c, unsigned long long row, uint32_t col, cons
 /* Scan what is left; in table mode report remote cells (if asked) and a
  * table of people. */
 sg_status sgi_cells_end(sgi_cells *c, bool remote);
+/* A block of text as one batch of a part, a line a paragraph (row). */
+void sgi_cells_text(sgi_cells *c, const char *part, const char *s, size_t n, unsigned flags,
+                    const char *reason);
 /* Change flags and reason of this batch's stored findings that pred picks. */
 void sgi_cells_retag(sgi_cells *c, bool (*pred)(void *opaque, const sg_finding *f), void *opaque,
                      unsigned flags, const char *reason);

@@ -1,6 +1,6 @@
 """Legacy formats (issue 7): the office scenario fixtures converted to Excel,
-Word and PowerPoint 97-2003 (.xls, .doc, .ppt) by LibreOffice headless in
-this run, judged as their originals are; real XLS files written by Excel
+Word and PowerPoint 97-2003 (.xls, .doc, .ppt) and to Rich Text Format by
+LibreOffice headless in this run, judged as their originals are; real XLS files written by Excel
 (tests/data/corpus).
 
 Needs LibreOffice (scripts/setup.sh --test). Nothing is skipped.
@@ -59,6 +59,11 @@ def setUpModule():
                                os.path.join(TMP, "letter.txt"),
                                os.path.join(CORPUS, "openxml-powertools",
                                             "HC019-Hidden-Run.docx")]),
+                      ("rtf", [os.path.join(OFFICE, "docx_tracked_deletion.docx"),
+                               os.path.join(TMP, "letter.txt"),
+                               os.path.join(CORPUS, "mammoth", "comments.docx"),
+                               os.path.join(CORPUS, "openxml-powertools",
+                                            "HC019-Hidden-Run.docx")]),
                       ("ppt", [os.path.join(OFFICE, "pptx_speaker_notes.pptx"),
                                os.path.join(CORPUS, "openxml-powertools",
                                             "HiddenPresentation.pptx")])):
@@ -68,8 +73,9 @@ def setUpModule():
         assert res.returncode == 0, res.stderr
         for src in srcs:
             n = os.path.splitext(os.path.basename(src))[0]
-            XLS[n] = os.path.join(TMP, n + "." + fmt)
-            assert os.path.exists(XLS[n]), n
+            key = n + ".rtf" if fmt == "rtf" else n
+            XLS[key] = os.path.join(TMP, n + "." + fmt)
+            assert os.path.exists(XLS[key]), key
 
 
 def tearDownModule():
@@ -218,6 +224,86 @@ class RealWorld(unittest.TestCase):
                 fh.write(bytes(b))
             rc, f, fs = scan(p)
             self.assertIn(rc, (0, 1, 2))
+
+
+class RichText(unittest.TestCase):
+    def test_tracked_deletion(self):
+        rc, f, fs = scan(XLS["docx_tracked_deletion.rtf"])
+        self.assertEqual((f["verdict"], f["format"], f["error"]), ("block", "rtf", None))
+        self.assertEqual(len(of(fs, "hidden.tracked_change")), 1)
+        deleted = [x for x in fs if x["rule"].startswith("pii.") and x["location"]["part"] == "text"]
+        self.assertIn("pii.uk_nino", {x["rule"] for x in deleted})
+        self.assertTrue(all(x["hidden_reason"] == "tracked deletion" for x in deleted))
+        # who made the change: the revision table, as metadata
+        rc, f, fs = scan(XLS["docx_tracked_deletion.rtf"], "--reveal")
+        self.assertIn("tracked changes by: Alex Morgan", {x["value"] for x in of(fs, "hidden.metadata")})
+
+    def test_text_in_view(self):
+        rc, f, fs = scan(XLS["letter.rtf"], "--reveal")
+        self.assertEqual((f["verdict"], f["format"]), ("review", "rtf"))
+        got = {(x["rule"], x["value"], x["hidden"], x["location"]["part"]) for x in fs}
+        self.assertIn(("pii.uk_nino", "AB123456C", False, "text"), got)
+        self.assertIn(("pii.person_name", "Jane Smith", False, "text"), got)
+        # fonts, colours and styles are not text
+        self.assertFalse([x for x in fs if "\\" in x["value"] or "Times" in x["value"]])
+
+    def test_hidden_text(self):
+        rc, f, fs = scan(XLS["HC019-Hidden-Run.rtf"])
+        self.assertEqual(len(of(fs, "hidden.vanished_text")), 1)
+        rc, f, fs = scan(XLS["letter.rtf"])
+        self.assertEqual(of(fs, "hidden.vanished_text"), [])
+
+    def test_comments_and_their_author(self):
+        rc, f, fs = scan(XLS["comments.rtf"], "--reveal")
+        c = of(fs, "hidden.comment")
+        self.assertEqual([x["value"] for x in c],
+                         ["comment by Michael Williamson: A tachyon walks into a bar.",
+                          "comment by Michael Williamson: Fin."])
+        authors = [x for x in of(fs, "pii.person_name") if x.get("hidden_reason") == "comment author"]
+        self.assertEqual({x["value"] for x in authors}, {"Michael Williamson"})
+        # masked unless revealed
+        rc, f, fs = scan(XLS["comments.rtf"])
+        self.assertFalse([x for x in fs if "Williamson" in x["match"]])
+
+    def test_characters_objects_and_skipped_destinations(self):
+        # written by hand from the RTF 1.9.1 specification: Windows-1252
+        # escapes, \u with its fallback, an embedded object, a picture and
+        # an unknown ignorable destination (not text), \bin data
+        doc = (r"{\rtf1\ansi\ansicpg1252{\fonttbl{\f0 Arial;}}"
+               r"{\info{\operator Siobh\'e1n Kelly}}"
+               "\n\\pard Contact Siobh\\'e1n O\\u8217?Neill on 028 9065 0222.\\par\n"
+               r"{\*\unknowndest Mary Jones AB123456C}{\pict\pngblip 89504e47 Mary Jones}"
+               r"{\object\objemb{\*\objclass Excel.Sheet.12}{\*\objdata 0105}{\result Summary}}\par "
+               r"{\bin4 {{{}End.\par }")
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "hand.rtf")
+            with open(p, "w") as fh:
+                fh.write(doc)
+            rc, f, fs = scan(p, "--reveal")
+        self.assertEqual((f["format"], f["error"]), ("rtf", None))
+        got = {(x["rule"], x["value"]) for x in fs}
+        self.assertIn(("pii.person_name", "Siobh\u00e1n O\u2019Neill"), got)
+        self.assertIn(("hidden.metadata", "last saved by: Siobh\u00e1n Kelly"), got)
+        self.assertIn(("hidden.embedded_object", "embedded object (Excel.Sheet.12)"), got)
+        self.assertFalse([x for x in fs if "Mary" in x["value"] or x["rule"] == "pii.uk_nino"])
+
+    def test_hostile(self):
+        with tempfile.TemporaryDirectory() as d:
+            deep = os.path.join(d, "deep.rtf")
+            with open(deep, "w") as fh:
+                fh.write("{\\rtf1 " + "{" * 100000 + "John Brown")
+            rc, f, fs = scan(deep)
+            self.assertEqual((rc, f["format"], f["verdict"]), (2, "rtf", "error"))
+            self.assertIn("nested deeper", f["error"])
+            with open(XLS["docx_tracked_deletion.rtf"], "rb") as fh:
+                data = fh.read()
+            for cut in (5, 100, len(data) // 2, len(data) - 3):
+                p = os.path.join(d, "cut%d.rtf" % cut)
+                with open(p, "wb") as fh:
+                    fh.write(data[:cut])
+                rc, f, fs = scan(p)
+                self.assertIn(rc, (0, 1))
+                self.assertEqual(f["format"], "rtf")
 
 
 if __name__ == "__main__":

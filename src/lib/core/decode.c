@@ -64,7 +64,7 @@ size_t sgi_utf8_put(char *o, uint32_t cp)
     return 4;
 }
 
-static uint32_t cp1252_cp(unsigned char b)
+uint32_t sgi_cp1252(unsigned char b)
 {
     return (b >= 0x80 && b < 0xA0) ? cp1252_c1[b - 0x80] : b;
 }
@@ -253,7 +253,7 @@ static size_t decode_body(sgi_decoder *d, const unsigned char *in, size_t n, cha
                 if (!fb_push(mem, fb, nfb, fbcap, base + o))
                     *nomem = true;
                 d->fallbacks++;
-                o += sgi_utf8_put(out + o, cp1252_cp(c));
+                o += sgi_utf8_put(out + o, sgi_cp1252(c));
                 i++;
             }
         }
@@ -265,7 +265,7 @@ static size_t decode_body(sgi_decoder *d, const unsigned char *in, size_t n, cha
             if (c < 0x80)
                 out[o++] = (char)c;
             else
-                o += sgi_utf8_put(out + o, cp1252_cp(c));
+                o += sgi_utf8_put(out + o, sgi_cp1252(c));
         }
         break;
     case SGI_ENC_UTF16LE:

@@ -47,7 +47,8 @@ static sg_status input_fill_peek(sgi_input *in)
         } else {
             size_t left = in->memlen - in->peeklen;
             r = (ssize_t)SGI_MIN(left, (size_t)(SGI_PEEK_MAX - in->peeklen));
-            memcpy(in->peek + in->peeklen, in->mem + in->peeklen, (size_t)r);
+            if (r > 0) /* an empty buffer may be NULL */
+                memcpy(in->peek + in->peeklen, in->mem + in->peeklen, (size_t)r);
         }
         if (r == 0) {
             in->eof = true;
@@ -105,7 +106,8 @@ long sgi_input_read(sgi_input *in, void *buf, size_t n)
     } else {
         size_t pos = (size_t)in->consumed;
         got = pos < in->memlen ? SGI_MIN(n, in->memlen - pos) : 0;
-        memcpy(buf, in->mem + pos, got);
+        if (got)
+            memcpy(buf, in->mem + pos, got);
     }
     if (got && in->sha)
         EVP_DigestUpdate(in->sha, buf, got);

@@ -594,3 +594,22 @@ void sgi_cells_retag(sgi_cells *c, bool (*pred)(void *opaque, const sg_finding *
         sgi_result_rejudge(res, f, flags);
     }
 }
+
+void sgi_cells_text(sgi_cells *c, const char *part, const char *s, size_t n, unsigned flags,
+                    const char *reason)
+{
+    if (!n)
+        return;
+    sgi_cells_begin(c, SGI_CELLS_TEXT, part, NULL, 0, NULL);
+    unsigned long long para = 0;
+    size_t a = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && s[i] != '\n')
+            continue;
+        para++;
+        if (i > a)
+            sgi_cells_add(c, para, 0, s + a, i - a, flags, reason);
+        a = i + 1;
+    }
+    sgi_cells_end(c, false);
+}

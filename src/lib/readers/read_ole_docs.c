@@ -50,27 +50,6 @@ static void put(sgi_text *t, const unsigned char *p, size_t nch, bool wide)
     sgi_ole_chars(t, p, nch, wide, true);
 }
 
-/* A block of text to the cells, a paragraph a line. */
-static void scan_text(sgi_ctx *ctx, sgi_cells *cells, const char *part, const char *s,
-                      size_t n, unsigned flags, const char *reason)
-{
-    if (!n)
-        return;
-    sgi_cells_begin(cells, SGI_CELLS_TEXT, part, NULL, 0, NULL);
-    unsigned long long para = 0;
-    size_t a = 0;
-    for (size_t i = 0; i <= n; i++) {
-        if (i < n && s[i] != '\n')
-            continue;
-        para++;
-        if (i > a)
-            sgi_cells_add(cells, para, 0, s + a, i - a, flags, reason);
-        a = i + 1;
-    }
-    sgi_cells_end(cells, false);
-    (void)ctx;
-}
-
 /* ------------------------------------------------------------------ DOC */
 
 #define STORIES 8
@@ -270,11 +249,11 @@ static sg_status doc_scan(sgi_ctx *ctx, GsfInfile *ole, sgi_cells *cells)
         unsigned long long deleted = 0, vanished = 0;
         for (int k = 0; k < STORIES; k++) {
             const sgi_text *v = &d.text[k][0], *x = &d.text[k][1], *h = &d.text[k][2];
-            scan_text(ctx, cells, story[k].part, v->p ? v->p : "", v->len, story[k].flags,
+            sgi_cells_text(cells, story[k].part, v->p ? v->p : "", v->len, story[k].flags,
                       story[k].reason);
-            scan_text(ctx, cells, story[k].part, x->p ? x->p : "", x->len, SGI_F_HIDDEN,
+            sgi_cells_text(cells, story[k].part, x->p ? x->p : "", x->len, SGI_F_HIDDEN,
                       "tracked deletion");
-            scan_text(ctx, cells, story[k].part, h->p ? h->p : "", h->len, SGI_F_HIDDEN,
+            sgi_cells_text(cells, story[k].part, h->p ? h->p : "", h->len, SGI_F_HIDDEN,
                       "hidden text");
             deleted += x->len;
             vanished += h->len;
@@ -447,9 +426,9 @@ static void ppt_walk(ppt *p, const unsigned char *s, size_t n, size_t base, int 
                 if (v)
                     sgi_emit(p->ctx, SGI_R_HIDDEN_COMMENT, SGI_F_HIDDEN, "comment", v,
                              strlen(v), m ? m : v, &loc);
-                scan_text(p->ctx, p->cells, "comments", c.p ? c.p : "", c.len, SGI_F_HIDDEN,
+                sgi_cells_text(p->cells, "comments", c.p ? c.p : "", c.len, SGI_F_HIDDEN,
                           "comment");
-                scan_text(p->ctx, p->cells, "comments", who, strlen(who),
+                sgi_cells_text(p->cells, "comments", who, strlen(who),
                           SGI_F_HIDDEN | SGI_F_META, "comment author");
                 sgi_text_free(&c);
             } else if (!in_master && !in_comment) {
@@ -489,9 +468,9 @@ static sg_status ppt_scan(sgi_ctx *ctx, GsfInfile *ole, sgi_cells *cells)
     sgi_text_init(&p.hidden, ctx->mem, ctx->eng->opt_max_part);
     find_hidden_slides(&p, s, n);
     ppt_walk(&p, s, n, 0, 0, false, false, false, false, false);
-    scan_text(ctx, cells, "slides", p.slides.p ? p.slides.p : "", p.slides.len, 0, NULL);
+    sgi_cells_text(cells, "slides", p.slides.p ? p.slides.p : "", p.slides.len, 0, NULL);
     if (p.nhid) {
-        scan_text(ctx, cells, "hidden slides", p.hidden.p ? p.hidden.p : "", p.hidden.len,
+        sgi_cells_text(cells, "hidden slides", p.hidden.p ? p.hidden.p : "", p.hidden.len,
                   SGI_F_HIDDEN, "hidden slide");
         char v[200];
         snprintf(v, sizeof(v), "%zu hidden slide%s (%zu characters of text)", p.nhid,
@@ -501,7 +480,7 @@ static sg_status ppt_scan(sgi_ctx *ctx, GsfInfile *ole, sgi_cells *cells)
         sgi_emit(ctx, SGI_R_HIDDEN_SLIDE, SGI_F_HIDDEN, "hidden slide", v, strlen(v), v, &loc);
     }
     if (p.notes.len) {
-        scan_text(ctx, cells, "notes", p.notes.p, p.notes.len, SGI_F_HIDDEN, "speaker notes");
+        sgi_cells_text(cells, "notes", p.notes.p, p.notes.len, SGI_F_HIDDEN, "speaker notes");
         char v[200];
         snprintf(v, sizeof(v), "speaker notes (%zu characters)", p.notes.len);
         sg_location loc = {0};
