@@ -6,8 +6,8 @@
 #                             it links), libexif, libiptcdata, libheif,
 #                             libyaml, yajl (JSON), PCRE2
 #   scripts/setup.sh --test   also what the tests need: cmocka, Python's
-#                             jsonschema, Microsoft's SARIF validator (npm,
-#                             into .deps/), and for the clean tests
+#                             jsonschema, Microsoft's SARIF validator and
+#                             msgreader (npm, into .deps/), and for the clean tests
 #                             LibreOffice headless, qpdf, poppler-utils,
 #                             openpyxl, Pillow and mat2 (the peer they
 #                             measure); zip, 7z and xz to make archives
@@ -63,5 +63,12 @@ if [ $want_test = 1 ]; then
         npm install --prefix .deps/sarif --no-audit --no-fund --no-save \
             @microsoft/sarif-multitool@5.7.0 @microsoft/sarif-multitool-linux@5.7.0 >/dev/null
         chmod u+x "$mt" # npm may refuse the package's own postinstall chmod
+    fi
+    # the Outlook .msg fixture is written and read back by msgreader
+    if [ ! -f .deps/msg/node_modules/@kenjiuno/msgreader/lib/Burner.js ]; then
+        echo "setup: installing @kenjiuno/msgreader 1.28.0 (the .msg test fixture)"
+        mkdir -p .deps/msg
+        npm install --prefix .deps/msg --no-audit --no-fund --no-save \
+            @kenjiuno/msgreader@1.28.0 >/dev/null
     fi
 fi

@@ -2,7 +2,8 @@
 password on a document or an archive, e-mail, HTML, XML, JSON, and
 hostile archives.
 
-Needs zip, 7z (p7zip-full), tar, gzip, xz, zstd and ar (binutils):
+Needs zip, 7z (p7zip-full), tar, gzip, xz, zstd and ar (binutils), and
+node with @kenjiuno/msgreader in .deps/msg (the .msg fixture):
 scripts/setup.sh --test installs them. A missing tool fails the test; nothing is skipped.
 """
 import hashlib
@@ -228,6 +229,78 @@ class Email(unittest.TestCase):
                 rc, f, fs = scan(p)
                 self.assertIn(rc, (0, 1, 2))
                 self.assertEqual(f["format"], "eml")
+
+
+class Outlook(unittest.TestCase):
+    """An Outlook .msg written by msgreader's compound-file writer (npm
+    @kenjiuno/msgreader, installed by scripts/setup.sh --test into .deps/)
+    laid out as [MS-OXMSG] says (make_msg.js), and read back by msgreader's
+    own reader before spillguard judges it."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.d = tempfile.mkdtemp(prefix="sg-msg-")
+        rel = os.path.join(cls.d, "release", "staff")
+        os.makedirs(rel)
+        shutil.copyfile(os.path.join(OFFICE, "psni_hidden_sheet.xlsx"),
+                        os.path.join(rel, "psni_hidden_sheet.xlsx"))
+        run(["zip", "-qr", "release.zip", "release"], cls.d)
+        cls.msg = os.path.join(cls.d, "foi.msg")
+        env = dict(os.environ, NODE_PATH=os.path.join(ROOT, ".deps", "msg", "node_modules"))
+        res = subprocess.run(["node", os.path.join(ROOT, "tests", "cli", "make_msg.js"), cls.msg,
+                              os.path.join(cls.d, "release.zip")],
+                             capture_output=True, timeout=120, env=env)
+        assert res.returncode == 0, res.stderr.decode()
+        cls.seen = json.loads(res.stdout)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.d, ignore_errors=True)
+
+    def test_fixture_is_the_message_meant(self):
+        s = self.seen
+        self.assertEqual(s["subject"], "FOI 2023/118 release")
+        self.assertEqual(s["recipients"], [
+            ["Priya Natarajan", "priya.natarajan@example.org", "to"],
+            ["Disclosure Unit", "foi@police.example.gov.uk", "cc"]])
+        self.assertEqual(s["attachments"][0], {"fileName": "release.zip", "same": True,
+                                               "length": s["attachments"][0]["length"]})
+        self.assertEqual(s["attachments"][1]["message"], "Original report")
+
+    def test_psni_in_a_zip_in_a_message(self):
+        rc, f, fs = scan(self.msg)
+        self.assertEqual((rc, f["verdict"], f["format"], f["error"]), (1, "block", "msg", None))
+        hs = [x for x in fs if x["rule"] == "hidden.sheet"]
+        self.assertEqual([x["location"]["part"] for x in hs], ["release.zip!" + PSNI_PART])
+        ds = [x for x in fs if x["rule"] == "dataset.personal_records"]
+        self.assertEqual(ds[0]["rows"], 9483)
+
+    def test_headers_body_and_embedded_message(self):
+        rc, f, fs = scan(self.msg, "--reveal")
+        got = {(x["rule"], x["location"].get("part"), x["value"]) for x in fs
+               if not x["location"].get("part", "").startswith("release.zip!")}
+        for want in (("pii.person_name", "headers!", "Priya Natarajan"),  # To
+                     ("pii.email", "headers!", "priya.natarajan@example.org"),
+                     ("pii.email", "headers!", "foi@police.example.gov.uk"),  # Cc
+                     ("pii.email", "headers!", "alan.mcbride@police.example.gov.uk"),  # From
+                     ("pii.uk_nino", "body!", "AB123456C"),
+                     ("pii.person_name", "Original report.msg!body!", "Tom Hughes"),
+                     ("pii.date_of_birth", "Original report.msg!body!", "12/03/1981")):
+            self.assertIn(want, got)
+        self.assertFalse(any(x["hidden"] for x in fs
+                             if x["location"].get("part", "").startswith(("headers", "body"))))
+
+    def test_damaged(self):
+        with open(self.msg, "rb") as fh:
+            data = fh.read()
+        for cut in (600, len(data) // 3, len(data) - 700):
+            p = os.path.join(self.d, "cut%d.msg" % cut)
+            with open(p, "wb") as fh:
+                fh.write(data[:cut])
+            with self.subTest(cut):
+                rc, f, fs = scan(p)
+                self.assertIn(rc, (1, 2))
+                self.assertIn(f["format"], ("msg", "ole2"))
 
 
 class Html(unittest.TestCase):

@@ -1,6 +1,7 @@
 /*
  * ole_private.h - what the OLE2 readers share (read_xls.c opens the
- * compound file with libgsf; read_ole_docs.c reads Word and PowerPoint).
+ * compound file with libgsf; read_ole_docs.c reads Word and PowerPoint,
+ * read_msg.c Outlook messages).
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
@@ -31,5 +32,10 @@ void sgi_ole_chars(sgi_text *t, const unsigned char *p, size_t nch, bool wide, b
 /* A Word or PowerPoint 97-2003 file: read it (SG_OK), or SG_E_UNSUPPORTED
  * (nothing reported) if the compound file is neither. */
 sg_status sgi_ole_docs_scan(sgi_ctx *ctx, GsfInfile *ole, sgi_cells *cells);
+
+/* An Outlook message (.msg): does the root hold message property streams?
+ * Read it (read_msg.c). */
+bool sgi_msg_is(GsfInfile *ole);
+void sgi_msg_scan(sgi_ctx *ctx, GsfInfile *ole);
 
 #endif

@@ -1,6 +1,7 @@
 /*
- * read_identify.c - formats recognised by their magic numbers but not yet
- * read (OLE2 documents other than XLS: read_xls.c), and binary data.
+ * read_identify.c - OLE2 compound files, handed to read_xls.c (which reads
+ * XLS and passes DOC, PPT and MSG on), or reported as not yet supported
+ * when none of those; and binary data.
  * Each bids like a real reader (the bits of magic it checked) and reports
  * the file as not checked, naming the format, so that nothing passes
  * silently. A real reader replaces its entry here when it lands.

@@ -831,6 +831,12 @@ sg_status sgi_xls_scan(sgi_ctx *ctx, const unsigned char *data, size_t len)
             g_object_unref(in);
             return SG_OK;
         }
+        if (sgi_msg_is(ole)) {
+            sgi_msg_scan(ctx, ole);
+            g_object_unref(ole);
+            g_object_unref(in);
+            return SG_OK;
+        }
         /* a Word or PowerPoint file? */
         xls d;
         memset(&d, 0, sizeof(d));
