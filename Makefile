@@ -74,9 +74,18 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB) tests/unit/unit.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Isrc/lib $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
 
-$(BUILD)/tests/replay: tests/fuzz/replay.c tests/fuzz/fuzz_scan.c $(LIB)
+# the fuzz targets without libFuzzer, replaying their corpora (tests/fuzz)
+FUZZ_READERS := zip xlsx docx pptx odf pdf ole2 image archive mime json rtf html xml config
+REPLAY_BIN := $(BUILD)/tests/replay_scan $(FUZZ_READERS:%=$(BUILD)/tests/replay_%)
+
+$(BUILD)/tests/replay_scan: tests/fuzz/replay.c tests/fuzz/fuzz_scan.c tests/fuzz/fuzz_common.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_scan.c $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_reader.c tests/fuzz/fuzz_common.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DFUZZ_TARGET=\"$*\" -DFUZZ_TEMPLATES=\"$(abspath tests/fuzz/templates)\" \
+	  $(LDFLAGS) -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_reader.c $(LIB) $(LDLIBS)
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
@@ -86,8 +95,9 @@ CLI_TESTS ?= test_cli test_office test_pdf test_clean test_containers test_legac
 cli-test: $(BIN)
 	cd tests/cli && SPILLGUARD=$(abspath $(BIN)) /usr/bin/python3 -m unittest -v $(CLI_TESTS)
 
-replay: $(BUILD)/tests/replay
-	$(BUILD)/tests/replay tests/fuzz/corpus examples
+replay: $(REPLAY_BIN)
+	$(BUILD)/tests/replay_scan tests/fuzz/corpus/scan examples
+	@set -e; for t in $(FUZZ_READERS); do $(BUILD)/tests/replay_$$t tests/fuzz/corpus/$$t; done
 
 test: unit cli-test replay
 

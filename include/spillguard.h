@@ -285,6 +285,10 @@ sg_status sg_engine_add_rule(sg_engine *eng, const sg_custom_rule *rule);
  * or with another severity, thresholds. sg_engine_error() says what is
  * wrong with it. */
 sg_status sg_engine_load_config(sg_engine *eng, const char *path);
+/* The same from memory (a configuration kept elsewhere); name labels the
+ * messages ("policy.yaml:3: ..."), or NULL. */
+sg_status sg_engine_load_config_buffer(sg_engine *eng, const char *data, size_t len,
+                                       const char *name);
 /* Compile the detectors. After this the engine must not be changed. */
 sg_status sg_engine_compile(sg_engine *eng);
 /* Detail of the last failure on this engine, or "". */

@@ -79,6 +79,7 @@ int main(int argc, char **argv)
     int rc = 0;
     for (int i = 1; i < argc; i++)
         rc |= run_path(argv[i]);
-    printf("replay: %lu inputs, %s\n", files, rc ? "FAILED" : "ok");
+    printf("replay %s%s: %lu inputs, %s\n", argv[1], argc > 2 ? " ..." : "", files,
+           rc ? "FAILED" : "ok");
     return rc || files == 0;
 }

@@ -624,31 +624,17 @@ static void y_custom(yload *y, yaml_node_t *seq)
     }
 }
 
-sg_status sg_engine_load_config(sg_engine *e, const char *path)
+/* Load from a parser whose input is set; name labels messages. */
+static sg_status load(sg_engine *e, yaml_parser_t *parser, const char *name)
 {
-    if (!e || e->compiled || !path)
-        return SG_E_INVALID;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(e->error, sizeof(e->error), "%s: %s", path, strerror(errno));
-        return SG_E_OPEN;
-    }
-    yaml_parser_t parser;
     yload y;
     memset(&y, 0, sizeof(y));
     y.e = e;
-    y.path = path;
-    if (!yaml_parser_initialize(&parser)) {
-        fclose(f);
-        return SG_E_NOMEM;
-    }
-    yaml_parser_set_input_file(&parser, f);
-    if (!yaml_parser_load(&parser, &y.doc)) {
-        snprintf(e->error, sizeof(e->error), "%s:%zu: %s", path,
-                 (size_t)parser.problem_mark.line + 1,
-                 parser.problem ? parser.problem : "not YAML");
-        yaml_parser_delete(&parser);
-        fclose(f);
+    y.path = name;
+    if (!yaml_parser_load(parser, &y.doc)) {
+        snprintf(e->error, sizeof(e->error), "%s:%zu: %s", name,
+                 (size_t)parser->problem_mark.line + 1,
+                 parser->problem ? parser->problem : "not YAML");
         return SG_E_INVALID;
     }
     yaml_node_t *root = yaml_document_get_root_node(&y.doc);
@@ -676,7 +662,40 @@ sg_status sg_engine_load_config(sg_engine *e, const char *path)
         }
     }
     yaml_document_delete(&y.doc);
+    return y.st;
+}
+
+sg_status sg_engine_load_config(sg_engine *e, const char *path)
+{
+    if (!e || e->compiled || !path)
+        return SG_E_INVALID;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(e->error, sizeof(e->error), "%s: %s", path, strerror(errno));
+        return SG_E_OPEN;
+    }
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) {
+        fclose(f);
+        return SG_E_NOMEM;
+    }
+    yaml_parser_set_input_file(&parser, f);
+    sg_status st = load(e, &parser, path);
     yaml_parser_delete(&parser);
     fclose(f);
-    return y.st;
+    return st;
+}
+
+sg_status sg_engine_load_config_buffer(sg_engine *e, const char *data, size_t len,
+                                       const char *name)
+{
+    if (!e || e->compiled || (!data && len))
+        return SG_E_INVALID;
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser))
+        return SG_E_NOMEM;
+    yaml_parser_set_input_string(&parser, (const unsigned char *)(data ? data : ""), len);
+    sg_status st = load(e, &parser, name ? name : "(configuration)");
+    yaml_parser_delete(&parser);
+    return st;
 }
