@@ -234,15 +234,22 @@ typedef enum sg_option {
     /* memory the PDF library may hold for one file (its cache included);
      * 1 GiB. Beyond it the file is an error, not a crash. */
     SG_OPT_MAX_DOC_MEMORY = 11,
-    /* seconds one file may take in readers that can stop midway (PDF);
-     * 120, 0 for no limit */
+    /* seconds one file may take (its embedded files included); beyond it
+     * the file is an error, not checked further; 120, 0 for no limit */
     SG_OPT_TIMEOUT = 12,
     /* aggregate tables: counts from 1 to this are small counts
      * (dataset.small_counts); 4, 0 to switch it off */
     SG_OPT_SMALL_COUNT = 13,
     /* row-level tables: groups smaller than this on their quasi-identifiers
      * single people out (dataset.reidentifiable); 5, 0 to switch it off */
-    SG_OPT_MIN_K = 14
+    SG_OPT_MIN_K = 14,
+    /* memory the engine's allocations may hold at once, all threads
+     * together (buffers, tables, the PDF library and its cache; at least
+     * 16 MiB); 256 MiB, 0 for no cap. What would go beyond it is refused:
+     * the file being read is an error, never a crash or a partial pass.
+     * libzip, libarchive, GMime, libgsf and expat allocate outside it,
+     * bounded by the part and inflation limits. */
+    SG_OPT_MAX_MEMORY = 15
 } sg_option;
 
 sg_status sg_engine_new(sg_engine **out, const sg_allocator *allocator);

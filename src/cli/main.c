@@ -81,9 +81,9 @@ static void usage(FILE *fp)
             "      --max-members N     members of one archive (default 100000)\n"
             "      --max-nesting N     files embedded in files, levels scanned (default 4)\n"
             "      --max-part N        a part read whole into memory, bytes (default 256 MiB)\n"
-            "      --max-memory N      memory the PDF library may use for one file, bytes\n"
-            "                          (default 1 GiB)\n"
-            "      --timeout N         seconds one PDF may take; 0 for none (default 120)\n"
+            "      --max-memory N      memory the scan may hold at once, all files and\n"
+            "                          threads together, bytes (default 256 MiB)\n"
+            "      --timeout N         seconds one file may take; 0 for none (default 120)\n"
             "\n"
             "Exit status: 0 nothing at or above --fail-on, 1 findings at or above it,\n"
             "2 usage error or a file that could not be read.\n",
@@ -312,7 +312,7 @@ static int cmd_scan(int argc, char **argv)
     unsigned long long threads = 0, max_findings = 100, max_record = 1u << 20, min_rows = 10,
                        max_depth = 256, max_inflated = 4ULL << 30, max_ratio = 1000,
                        max_members = 100000, max_nesting = 4, max_part = 256ULL << 20,
-                       max_memory = 1ULL << 30, timeout = 120, small_counts = 4, min_k = 5;
+                       max_memory = 256ULL << 20, timeout = 120, small_counts = 4, min_k = 5;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:o:vqL0j:h", longopts, NULL)) != -1) {
@@ -531,7 +531,7 @@ static int cmd_scan(int argc, char **argv)
     if (st == SG_OK)
         st = sg_engine_set(eng, SG_OPT_MAX_PART_BYTES, max_part);
     if (st == SG_OK)
-        st = sg_engine_set(eng, SG_OPT_MAX_DOC_MEMORY, max_memory);
+        st = sg_engine_set(eng, SG_OPT_MAX_MEMORY, max_memory);
     if (st == SG_OK)
         st = sg_engine_set(eng, SG_OPT_TIMEOUT, timeout);
     if (st == SG_OK)
@@ -694,7 +694,7 @@ static int cmd_clean(int argc, char **argv)
         unsigned long long min, value;
         bool set;
     } limits[] = {{OPT_MAX_PART, "--max-part", SG_OPT_MAX_PART_BYTES, 4096, 0, false},
-                  {OPT_MAX_MEMORY, "--max-memory", SG_OPT_MAX_DOC_MEMORY, 16ULL << 20, 0, false},
+                  {OPT_MAX_MEMORY, "--max-memory", SG_OPT_MAX_MEMORY, 16ULL << 20, 0, false},
                   {OPT_TIMEOUT, "--timeout", SG_OPT_TIMEOUT, 0, 0, false},
                   {OPT_MAX_INFLATED, "--max-inflated", SG_OPT_MAX_INFLATED, 1024, 0, false},
                   {OPT_MAX_RATIO, "--max-ratio", SG_OPT_MAX_RATIO, 2, 0, false},

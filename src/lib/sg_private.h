@@ -19,9 +19,11 @@
 #include "spillguard.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #define SGI_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define SGI_MIN(a, b) ((a) < (b) ? (a) : (b))
@@ -43,11 +45,24 @@ static inline bool sgi_in(char c, const char *set)
 }
 
 /* ---------------------------------------------------------------- alloc */
+/* What an engine's allocations hold at once, all threads together, and the
+ * cap on it (SG_OPT_MAX_MEMORY; 0: none). */
+typedef struct sgi_mem_acct {
+    _Atomic unsigned long long live, peak;
+    unsigned long long cap;
+} sgi_mem_acct;
+
 typedef struct sgi_mem {
     sg_allocator a;
+    /* accounting: each block then carries its size in a 16-byte header,
+     * so a block must be freed through a sgi_mem with the same acct */
+    sgi_mem_acct *acct;
 } sgi_mem;
 
 void sgi_mem_init(sgi_mem *m, const sg_allocator *a);
+/* Did the memory cap refuse an allocation on this thread since the last
+ * reset (the scan of one file resets it)? */
+bool sgi_mem_cap_hit(bool reset);
 void *sgi_malloc(const sgi_mem *m, size_t n);
 void *sgi_calloc(const sgi_mem *m, size_t count, size_t n);
 void *sgi_realloc(const sgi_mem *m, void *p, size_t n);
@@ -225,7 +240,8 @@ typedef struct sgi_custom {
 enum { SGI_CHECK_NONE, SGI_CHECK_LUHN, SGI_CHECK_MOD11, SGI_CHECK_MOD97 };
 
 struct sg_engine {
-    sgi_mem mem;
+    sgi_mem mem;         /* counts against acct (the engine struct itself does not) */
+    sgi_mem_acct acct;
     sgi_config *config;      /* rules off, severities, allowed values, baseline */
     sgi_custom custom[SGI_MAX_CUSTOM];
     sgi_matcher custom_m[SGI_MAX_CUSTOM];
@@ -448,7 +464,17 @@ struct sgi_ctx {
     char nested_error[512];
     /* the last part name framed with the prefix, reused */
     const char *framed_in, *framed_out;
+    /* --timeout: when the file (embedded files included) must be done */
+    struct timespec deadline;
+    bool has_deadline, timed_out;
 };
+
+/* Start the file's clock (the scanner does, for each file). */
+void sgi_ctx_start_clock(sgi_ctx *ctx);
+/* Is the file's time up? The first time it is, the file gets its error;
+ * a reader stops what it is doing when this says so. Cheap (a clock read):
+ * call it per record batch, member or page, not per byte. */
+bool sgi_ctx_time_up(sgi_ctx *ctx);
 
 /* Add a finding through the reader's context: inside an embedded file
  * the part is prefixed and the finding is hidden. loc may be changed. */
@@ -783,6 +809,7 @@ typedef struct sgi_cells {
     size_t niv;
     unsigned long long cells, pii;
     size_t first_finding;
+    unsigned tick; /* adds, for the --timeout check */
     bool nomem;
 } sgi_cells;
 

@@ -141,7 +141,9 @@ t.message(0, {
     body: 'Please find the release attached.\r\nThe victim, Mary Jones (NI number AB123456C), ' +
           'asked not to be named.\r\n',
     attachments: [
-        { name: path.basename(attach), data: fs.readFileSync(attach) },
+        // a copy: a small file's Buffer is a view into a shared pool, and the
+        // writer takes the whole underlying buffer
+        { name: path.basename(attach), data: Uint8Array.from(fs.readFileSync(attach)) },
         { message: { subject: 'Original report', from: ['Tom Hughes', 'tom.hughes@example.org'],
                      to: [['Alan McBride', 'alan.mcbride@police.example.gov.uk', 1]],
                      body: 'Report from Tom Hughes: date of birth 12/03/1981.\r\n' } },

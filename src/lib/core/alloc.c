@@ -3,7 +3,10 @@
  * an arena for the many small strings of one file's findings.
  *
  * An injectable allocator (zstd customMem, expat _MM) lets tests fail the
- * Nth allocation and check that the library unwinds cleanly.
+ * Nth allocation and check that the library unwinds cleanly. An engine's
+ * allocations are also counted against its memory cap (SG_OPT_MAX_MEMORY),
+ * across threads: a block carries its size, and what would go over the cap
+ * is refused as out of memory, and noted for the scan to report.
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
@@ -40,11 +43,62 @@ void sgi_mem_init(sgi_mem *m, const sg_allocator *a)
         m->a.free_fn = libc_free;
         m->a.opaque = NULL;
     }
+    m->acct = NULL;
+}
+
+/* ----------------------------------------------------------- accounting */
+
+#define HDR 16 /* keeps the block aligned as malloc's */
+
+static _Thread_local bool cap_hit;
+
+bool sgi_mem_cap_hit(bool reset)
+{
+    bool hit = cap_hit;
+    if (reset)
+        cap_hit = false;
+    return hit;
+}
+
+/* Take n bytes from the cap; false (and noted) if they are not there. */
+static bool charge(sgi_mem_acct *ac, size_t n)
+{
+    unsigned long long cur = atomic_load_explicit(&ac->live, memory_order_relaxed), next;
+    do {
+        next = cur + n;
+        if (ac->cap && (next > ac->cap || next < cur)) {
+            cap_hit = true;
+            return false;
+        }
+    } while (!atomic_compare_exchange_weak_explicit(&ac->live, &cur, next, memory_order_relaxed,
+                                                    memory_order_relaxed));
+    unsigned long long pk = atomic_load_explicit(&ac->peak, memory_order_relaxed);
+    while (next > pk && !atomic_compare_exchange_weak_explicit(&ac->peak, &pk, next,
+                                                               memory_order_relaxed,
+                                                               memory_order_relaxed))
+        ;
+    return true;
+}
+
+static void uncharge(sgi_mem_acct *ac, size_t n)
+{
+    atomic_fetch_sub_explicit(&ac->live, n, memory_order_relaxed);
 }
 
 void *sgi_malloc(const sgi_mem *m, size_t n)
 {
-    return m->a.malloc_fn(m->a.opaque, n ? n : 1);
+    n = n ? n : 1;
+    if (!m->acct)
+        return m->a.malloc_fn(m->a.opaque, n);
+    if (n > SIZE_MAX - HDR || !charge(m->acct, n + HDR))
+        return NULL;
+    unsigned char *p = m->a.malloc_fn(m->a.opaque, n + HDR);
+    if (!p) {
+        uncharge(m->acct, n + HDR);
+        return NULL;
+    }
+    memcpy(p, &n, sizeof(n));
+    return p + HDR;
 }
 
 void *sgi_calloc(const sgi_mem *m, size_t count, size_t n)
@@ -60,13 +114,41 @@ void *sgi_calloc(const sgi_mem *m, size_t count, size_t n)
 
 void *sgi_realloc(const sgi_mem *m, void *p, size_t n)
 {
-    return m->a.realloc_fn(m->a.opaque, p, n ? n : 1);
+    n = n ? n : 1;
+    if (!m->acct)
+        return m->a.realloc_fn(m->a.opaque, p, n);
+    if (!p)
+        return sgi_malloc(m, n);
+    unsigned char *b = (unsigned char *)p - HDR;
+    size_t old;
+    memcpy(&old, b, sizeof(old));
+    if (n > SIZE_MAX - HDR || (n > old && !charge(m->acct, n - old)))
+        return NULL;
+    unsigned char *nb = m->a.realloc_fn(m->a.opaque, b, n + HDR);
+    if (!nb) {
+        if (n > old)
+            uncharge(m->acct, n - old);
+        return NULL;
+    }
+    if (n < old)
+        uncharge(m->acct, old - n);
+    memcpy(nb, &n, sizeof(n));
+    return nb + HDR;
 }
 
 void sgi_free(const sgi_mem *m, void *p)
 {
-    if (p)
+    if (!p)
+        return;
+    if (!m->acct) {
         m->a.free_fn(m->a.opaque, p);
+        return;
+    }
+    unsigned char *b = (unsigned char *)p - HDR;
+    size_t n;
+    memcpy(&n, b, sizeof(n));
+    uncharge(m->acct, n + HDR);
+    m->a.free_fn(m->a.opaque, b);
 }
 
 char *sgi_strndup(const sgi_mem *m, const char *s, size_t n)

@@ -31,6 +31,8 @@ sg_status sg_engine_new(sg_engine **out, const sg_allocator *allocator)
     if (!e)
         return SG_E_NOMEM;
     e->mem = mem;
+    e->mem.acct = &e->acct;
+    e->acct.cap = 256ULL << 20;
     e->opt_max_findings = 100;
     e->opt_max_record = 1u << 20;
     e->opt_table_min_rows = 10;
@@ -116,6 +118,11 @@ sg_status sg_engine_set(sg_engine *e, sg_option opt, unsigned long long v)
             return SG_E_INVALID;
         e->opt_min_k = v;
         return SG_OK;
+    case SG_OPT_MAX_MEMORY:
+        if (v && v < (16ULL << 20))
+            return SG_E_INVALID;
+        e->acct.cap = v;
+        return SG_OK;
     }
     return SG_E_INVALID;
 }
@@ -153,6 +160,8 @@ unsigned long long sg_engine_get(const sg_engine *e, sg_option opt)
         return e->opt_small_count;
     case SG_OPT_MIN_K:
         return e->opt_min_k;
+    case SG_OPT_MAX_MEMORY:
+        return e->acct.cap;
     }
     return 0;
 }
@@ -311,5 +320,6 @@ void sg_engine_free(sg_engine *e)
     sgi_free(&mem, e->wlist);
     sgi_free(&mem, e->wins);
     sgi_free(&mem, e->runs);
+    mem.acct = NULL; /* the engine struct was allocated before its accounting */
     sgi_free(&mem, e);
 }

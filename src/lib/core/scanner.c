@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <hs.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -108,6 +109,33 @@ void sgi_notice_encrypted(sgi_ctx *ctx, const char *what, const char *part)
     sgi_emit(ctx, SGI_R_NOTICE_ENCRYPTED, 0, NULL, msg, strlen(msg), msg, &loc);
 }
 
+void sgi_ctx_start_clock(sgi_ctx *ctx)
+{
+    ctx->has_deadline = ctx->eng->opt_timeout > 0;
+    if (ctx->has_deadline) {
+        clock_gettime(CLOCK_MONOTONIC, &ctx->deadline);
+        ctx->deadline.tv_sec += (time_t)SGI_MIN(ctx->eng->opt_timeout, 1ULL << 30);
+    }
+}
+
+bool sgi_ctx_time_up(sgi_ctx *ctx)
+{
+    if (!ctx->has_deadline)
+        return false;
+    if (ctx->timed_out)
+        return true;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (now.tv_sec < ctx->deadline.tv_sec ||
+        (now.tv_sec == ctx->deadline.tv_sec && now.tv_nsec < ctx->deadline.tv_nsec))
+        return false;
+    ctx->timed_out = true;
+    /* on the file itself, even from inside an embedded file */
+    sgi_result_error(ctx->res, SG_E_LIMIT, "took longer than --timeout (%llu s); not fully checked",
+                     ctx->eng->opt_timeout);
+    return true;
+}
+
 void sgi_ctx_error(sgi_ctx *ctx, sg_status st, const char *fmt, ...)
 {
     char msg[512];
@@ -176,9 +204,23 @@ void sgi_scan_input(sg_scanner *sc, sgi_input *in, const char *path, sgi_result 
     ctx.res = res;
     ctx.ext = ext;
     const char *format = NULL;
+    sgi_mem_cap_hit(true);
+    sgi_ctx_start_clock(&ctx);
     run_reader(&ctx, path, &format);
     if (!res->pub.format)
         res->pub.format = format;
+    /* a refusal by the memory cap may have cut anything short: the file is
+     * an error whatever its reader made of it */
+    if (sgi_mem_cap_hit(true) && (res->pub.status == SG_OK || res->pub.status == SG_E_NOMEM)) {
+        char msg[200];
+        snprintf(msg, sizeof(msg),
+                 "needs more memory than --max-memory (%llu MiB) allows; not fully checked",
+                 eng->acct.cap >> 20);
+        res->pub.status = SG_E_LIMIT;
+        res->pub.error = sgi_arena_strndup(&res->arena, msg, strlen(msg));
+        if (!res->pub.error)
+            res->pub.error = sg_strerror(SG_E_LIMIT);
+    }
 
     bool have = false;
     if (sgi_input_finish(in, res->sha256, &have) != SG_OK && res->pub.status == SG_OK)
@@ -205,6 +247,8 @@ sg_status sgi_scan_nested(sgi_ctx *parent, const void *data, size_t len, const c
     child.eng = parent->eng;
     child.mem = parent->mem;
     child.res = parent->res;
+    child.deadline = parent->deadline;
+    child.has_deadline = parent->has_deadline;
     child.depth = parent->depth + 1;
     /* a member of an archive (no reason) is as open as its parent */
     child.frame_open = !reason && (parent->depth == 0 || parent->frame_open);

@@ -428,6 +428,9 @@ sg_status sgi_cells_add(sgi_cells *c, unsigned long long row, uint32_t col, cons
     const sgi_mem *mem = c->ctx->mem;
     if (len == 0 || blank(text, len))
         return SG_OK;
+    /* --timeout: past it, nothing more is added (the file is an error) */
+    if (c->ctx->timed_out || ((++c->tick & 1023) == 0 && sgi_ctx_time_up(c->ctx)))
+        return SG_E_LIMIT;
     if (len > c->ctx->eng->opt_max_record)
         len = (size_t)c->ctx->eng->opt_max_record; /* a cell is not a file */
     if (c->len + len + 1 > c->cap &&

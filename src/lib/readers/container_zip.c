@@ -76,6 +76,10 @@ sg_status sgi_zip_open(sgi_zip *z, sgi_ctx *ctx)
         zip_error_fini(&zerr);
         return z->status;
     }
+    zip_stat_t whole; /* the archive's size */
+    zip_stat_init(&whole);
+    if (zip_source_stat(src, &whole) != 0)
+        whole.valid = 0;
     z->za = zip_open_from_source(src, ZIP_RDONLY, &zerr);
     if (!z->za) {
         zip_source_free(src);
@@ -93,6 +97,25 @@ sg_status sgi_zip_open(sgi_zip *z, sgi_ctx *ctx)
         return zip_fail(z, SG_E_LIMIT, "%s members: more than the limit (--max-members)", num);
     }
     z->n = (size_t)n;
+    /* Members whose data overlap (central directory entries sharing a local
+     * header, or "quoting" the next one: Fifield's zip bombs) need more
+     * compressed bytes in all than the archive holds. Each member's local
+     * header is at least 30 bytes and its name. */
+    if (whole.valid & ZIP_STAT_SIZE) {
+        unsigned long long need = 0;
+        for (zip_uint64_t i = 0; i < (zip_uint64_t)n; i++) {
+            zip_stat_t sb;
+            if (zip_stat_index(z->za, i, 0, &sb) != 0)
+                continue;
+            need += 30 + (sb.name ? strlen(sb.name) : 0) +
+                    ((sb.valid & ZIP_STAT_COMP_SIZE) ? sb.comp_size : 0);
+        }
+        if (need > whole.size)
+            return zip_fail(z, SG_E_LIMIT,
+                            "members overlap one another (%llu bytes of members in a %llu-byte "
+                            "archive): a zip bomb?",
+                            need, (unsigned long long)whole.size);
+    }
     return SG_OK;
 }
 

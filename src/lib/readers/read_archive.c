@@ -212,6 +212,8 @@ static sg_status archive_scan(sgi_ctx *ctx, const sgi_peek *pk)
     }
     struct archive_entry *e;
     for (;;) {
+        if (sgi_ctx_time_up(ctx))
+            break; /* the file has its error */
         int rc = archive_read_next_header(a, &e);
         if (rc == ARCHIVE_EOF)
             break;

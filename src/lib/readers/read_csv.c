@@ -653,6 +653,8 @@ static sg_status csv_scan(sgi_ctx *ctx, const sgi_peek *pk)
             if (cs.has_header)
                 set_headers(&cs);
         }
+        if (sgi_ctx_time_up(ctx))
+            break; /* the file has its error */
         st = csv_block(&cs, cut);
         if (st != SG_OK || final)
             break;

@@ -156,7 +156,7 @@ static void leaf(mail *m, GMimePart *p)
 
 static void walk(mail *m, GMimeObject *o, int depth)
 {
-    if (!o || ++m->parts > MAX_PARTS)
+    if (!o || ++m->parts > MAX_PARTS || sgi_ctx_time_up(m->ctx))
         return;
     if (depth > 64) {
         failed(m, SG_E_LIMIT, "(message)", "MIME parts nested more than 64 deep");

@@ -399,7 +399,7 @@ static sg_status json_scan(sgi_ctx *ctx, const sgi_peek *pk)
     j->h = j_handle(ctx->mem, &callbacks, j);
     sg_status st = j->h ? SG_OK : SG_E_NOMEM;
     yajl_status ys = yajl_status_ok;
-    while (st == SG_OK) {
+    while (st == SG_OK && !sgi_ctx_time_up(ctx)) {
         long r = sgi_input_read(ctx->in, buf, JSON_CHUNK);
         if (r < 0) {
             sgi_ctx_error(ctx, SG_E_IO, "read error: %s", strerror(ctx->in->err));

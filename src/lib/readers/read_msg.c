@@ -138,6 +138,8 @@ static void each_child(msgr *m, GsfInfile *dir, const char *prefix,
         const char *nm = gsf_infile_name_by_index(dir, i);
         if (!nm || strncmp(nm, prefix, pl) != 0)
             continue;
+        if (sgi_ctx_time_up(m->ctx))
+            return;
         if (++seen > MSG_MAX_CHILDREN) {
             failed(m, SG_E_LIMIT, prefix, "more than 4096 of them; the rest not checked");
             return;

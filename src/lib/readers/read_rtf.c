@@ -361,8 +361,10 @@ static int hexval(unsigned char c)
 /* Parse the document; false with *err set on a structural failure. */
 static bool parse(rtfr *r, const unsigned char *p, size_t n, const char **err)
 {
-    size_t i = 0;
+    size_t i = 0, tick = 0;
     while (i < n) {
+        if ((++tick & 0xFFFF) == 0 && sgi_ctx_time_up(r->ctx))
+            return true; /* the file has its error */
         unsigned char c = p[i++];
         if (c == '{') {
             if (r->depth + 1 >= RTF_MAX_DEPTH) {

@@ -194,6 +194,8 @@ static sg_status text_scan(sgi_ctx *ctx, const sgi_peek *pk)
                 continue; /* the line goes on: read more */
         }
         sgi_pos_block(&t.pos, t.buf, proc, t.fb, t.nfb);
+        if (sgi_ctx_time_up(ctx))
+            break; /* the file has its error */
         st = text_block(&t, proc, cut);
         if (st != SG_OK)
             break;

@@ -875,7 +875,7 @@ sg_status sgi_xls_scan(sgi_ctx *ctx, const unsigned char *data, size_t len)
             read_meta(&x, ole);
             read_storages(&x, ole);
             read_names(&x);
-            for (size_t i = 0; i < x.nsheets; i++)
+            for (size_t i = 0; i < x.nsheets && !sgi_ctx_time_up(ctx); i++)
                 read_sheet(&x, &x.sheets[i]);
             xls_pivots(ctx, ole, &x.cells);
         }

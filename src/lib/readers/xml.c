@@ -23,6 +23,8 @@ struct sgi_xml {
     unsigned depth;
     sg_status st;
     char msg[200];
+    sgi_ctx *ctx; /* for --timeout (members of a container), or NULL */
+    unsigned long elements;
 };
 
 const char *sgi_xml_local(const char *name)
@@ -62,6 +64,10 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
     sgi_xml *x = ud;
     if (++x->depth > MAX_DEPTH) {
         stop(x, SG_E_LIMIT, "XML nested too deep");
+        return;
+    }
+    if ((++x->elements & 4095) == 0 && x->ctx && sgi_ctx_time_up(x->ctx)) {
+        stop(x, SG_E_LIMIT, "--timeout reached");
         return;
     }
     if (x->h->start)
@@ -152,6 +158,7 @@ sg_status sgi_xml_member(sgi_zip *z, size_t i, const sgi_xml_handlers *h, void *
     sgi_xml x;
     if (!xml_init(&x, h, opaque))
         return SG_E_NOMEM;
+    x.ctx = z->ctx;
     sg_status st = sgi_zip_stream(z, i, xml_sink, &x);
     if (st == SG_OK)
         st = feed(&x, "", 0, true);
