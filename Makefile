@@ -91,7 +91,7 @@ unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
 # which CLI test classes to run (all by default)
-CLI_TESTS ?= test_cli test_office test_pdf test_clean test_containers test_legacy
+CLI_TESTS ?= test_cli test_office test_pdf test_clean test_containers test_legacy test_hostile
 cli-test: $(BIN)
 	cd tests/cli && SPILLGUARD=$(abspath $(BIN)) /usr/bin/python3 -m unittest -v $(CLI_TESTS)
 
@@ -106,10 +106,10 @@ test: unit cli-test replay
 SAN_CLEAN := $(addprefix test_clean.Fixtures.test_,every_fixture_cleaned_and_nothing_hidden_remains \
 	inputs_unchanged packages_consistent pdfs_pass_qpdf_check pdf_hidden_personal_data_gone_visible_kept \
 	pdfs_look_the_same xlsx_visible_cells_unchanged) test_clean.Scenarios test_clean.Cli test_clean.Corpus
-SAN_CLI_TESTS := test_cli.Examples test_cli.Walk test_cli.ExitCodes test_cli.Output test_cli.Sarif test_office test_pdf $(SAN_CLEAN) test_containers test_legacy
+SAN_CLI_TESTS := test_cli.Examples test_cli.Walk test_cli.ExitCodes test_cli.Output test_cli.Sarif test_office test_pdf $(SAN_CLEAN) test_containers test_legacy test_hostile
 
 asan:
-	$(MAKE) BUILD=build-asan OPT=-O1 \
+	SG_SANITIZED=1 $(MAKE) BUILD=build-asan OPT=-O1 \
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" CLI_TESTS="$(SAN_CLI_TESTS)" test
 
