@@ -108,6 +108,10 @@ SAN_CLEAN := $(addprefix test_clean.Fixtures.test_,every_fixture_cleaned_and_not
 	pdfs_look_the_same xlsx_visible_cells_unchanged) test_clean.Scenarios test_clean.Cli test_clean.Corpus
 SAN_CLI_TESTS := test_cli.Examples test_cli.Walk test_cli.ExitCodes test_cli.Output test_cli.Sarif test_office test_pdf $(SAN_CLEAN) test_containers test_legacy test_hostile
 
+# LeakSanitizer: full stacks (glib has no frame pointers) so that the
+# suppressions of tests/lsan.supp (third-party leaks, each explained) match
+asan: export ASAN_OPTIONS = fast_unwind_on_malloc=0
+asan: export LSAN_OPTIONS = suppressions=$(abspath tests/lsan.supp)
 asan:
 	SG_SANITIZED=1 $(MAKE) BUILD=build-asan OPT=-O1 \
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \

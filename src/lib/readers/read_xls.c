@@ -760,7 +760,10 @@ static void read_meta(xls *x, GsfInfile *ole)
         if (!in)
             continue;
         GsfDocMetaData *md = gsf_doc_meta_data_new();
-        if (!gsf_doc_meta_data_read_from_msole(md, in)) {
+        GError *err = gsf_doc_meta_data_read_from_msole(md, in);
+        if (err) {
+            g_error_free(err); /* a damaged property set: what was read is kept */
+        } else {
             void *op[2] = {x->ctx, &x->cells};
             sgi_cells_begin(&x->cells, SGI_CELLS_TEXT, "SummaryInformation", NULL, 0, NULL);
             gsf_doc_meta_data_foreach(md, meta_value, op);
