@@ -17,7 +17,7 @@ CC      ?= cc
 BUILD   ?= build
 OPT     ?= -O2
 WERROR  ?= 0
-PKGS    := libhs libcrypto libzip libarchive gmime-3.0 libgsf-1 expat libexif libiptcdata libheif zlib yaml-0.1 yajl libpcre2-8
+PKGS    := libhs libcrypto libzip libarchive gmime-3.0 libgsf-1 expat libexif libiptcdata libheif zlib yaml-0.1 yajl libseccomp libpcre2-8
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) mupdf)
 # MuPDF links statically (Debian ships only libmupdf.a); its .pc file
 # leaves out harfbuzz, which its HTML layout code needs

@@ -412,6 +412,24 @@ sg_status sg_clean_ex(sg_scanner *sc, const char *in, const char *out,
                       const sg_clean_options *options, sg_clean_fn note, void *opaque,
                       char *err, size_t errlen);
 
+/* ---------------------------------------------------------------------
+ * Sandbox: the process confines itself before reading untrusted files
+ * ------------------------------------------------------------------- */
+#define SG_SANDBOX_LANDLOCK 0x1u  /* the file system: writes only under writable */
+#define SG_SANDBOX_SECCOMP 0x2u   /* no sockets, programs, processes (threads are fine) */
+#define SG_SANDBOX_NO_WRITES 0x4u /* seccomp: no file opened for writing at all */
+
+/* Confine the calling process for the rest of its life (Linux): files
+ * readable everywhere; writing, creating, renaming and removing only under
+ * the n directories of writable (n 0: nowhere; what is already open stays
+ * usable); no network, no new programs or processes. Landlock does the file
+ * system where the kernel has it, seccomp (libseccomp) the system calls,
+ * each on its own: *applied says which took (SG_SANDBOX_*), err why one did
+ * not. SG_E_UNSUPPORTED if neither could. Call it after opening what must
+ * be written and; threads may be started before or after. */
+sg_status sg_sandbox_enter(const char *const *writable, size_t n, unsigned *applied, char *err,
+                           size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

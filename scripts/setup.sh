@@ -4,7 +4,7 @@
 #   scripts/setup.sh          build and run: compiler, Vectorscan, OpenSSL,
 #                             libzip, libarchive, GMime, libgsf, expat, MuPDF (static, with the libraries
 #                             it links), libexif, libiptcdata, libheif,
-#                             libyaml, yajl (JSON), PCRE2
+#                             libyaml, yajl (JSON), libseccomp, PCRE2
 #   scripts/setup.sh --test   also what the tests need: cmocka, Python's
 #                             jsonschema, Microsoft's SARIF validator and
 #                             msgreader (npm, into .deps/), and for the clean tests
@@ -32,7 +32,7 @@ pkgs="build-essential pkg-config libvectorscan-dev libssl-dev libzip-dev libarch
 # MuPDF is static: what `pkg-config --static --libs mupdf` names must be there
 pkgs="$pkgs libmupdf-dev libfreetype-dev libharfbuzz-dev libjpeg-dev libpng-dev libopenjp2-7-dev"
 pkgs="$pkgs libjbig2dec0-dev libgumbo-dev libmujs-dev libbrotli-dev zlib1g-dev libexif-dev"
-pkgs="$pkgs libiptcdata0-dev libheif-dev libyaml-dev libyajl-dev libpcre2-dev"
+pkgs="$pkgs libiptcdata0-dev libheif-dev libyaml-dev libyajl-dev libseccomp-dev libpcre2-dev"
 [ $want_test = 1 ] && pkgs="$pkgs libcmocka-dev python3 python3-jsonschema"
 [ $want_test = 1 ] && pkgs="$pkgs libreoffice-calc-nogui libreoffice-writer-nogui libreoffice-impress-nogui"
 [ $want_test = 1 ] && pkgs="$pkgs qpdf poppler-utils python3-openpyxl python3-pil mat2 zip p7zip-full xz-utils zstd binutils"

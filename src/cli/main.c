@@ -84,6 +84,7 @@ static void usage(FILE *fp)
             "      --max-memory N      memory the scan may hold at once, all files and\n"
             "                          threads together, bytes (default 256 MiB)\n"
             "      --timeout N         seconds one file may take; 0 for none (default 120)\n"
+            "      --no-sandbox        do not confine the process (debugging; see docs/SECURITY.md)\n"
             "\n"
             "Exit status: 0 nothing at or above --fail-on, 1 findings at or above it,\n"
             "2 usage error or a file that could not be read.\n",
@@ -260,8 +261,47 @@ enum {
     OPT_TO,
     OPT_DRY_RUN,
     OPT_KEEP_FORMULAS,
-    OPT_REDACT
+    OPT_REDACT,
+    OPT_NO_SANDBOX
 };
+
+/* ------------------------------------------------------------- sandbox */
+
+/* Confine the process before the first untrusted byte is read: writes
+ * only in dir (NULL: nowhere). Off with --no-sandbox or
+ * SPILLGUARD_NO_SANDBOX=1 (debugging); -v says what was applied. */
+static void confine(const char *dir, bool off, bool verbose)
+{
+    const char *env = getenv("SPILLGUARD_NO_SANDBOX");
+    if (off || (env && *env && strcmp(env, "0") != 0)) {
+        if (verbose)
+            fprintf(stderr, "%s: sandbox: off\n", prog);
+        return;
+    }
+    const char *dirs[1] = {dir};
+    unsigned applied = 0;
+    char err[512] = "";
+    sg_sandbox_enter(dirs, dir ? 1 : 0, &applied, err, sizeof(err));
+    if (verbose)
+        fprintf(stderr, "%s: sandbox: landlock %s, seccomp %s%s%s%s\n", prog,
+                applied & SG_SANDBOX_LANDLOCK ? "on" : "off",
+                applied & SG_SANDBOX_SECCOMP ? "on" : "off",
+                applied & SG_SANDBOX_NO_WRITES ? " (no file writes)" : "",
+                err[0] ? ": " : "", err);
+}
+
+/* The directory of path, in buf. */
+static const char *dir_of(const char *path, char *buf, size_t n)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(buf, n, ".");
+    else if (slash == path)
+        snprintf(buf, n, "/");
+    else
+        snprintf(buf, n, "%.*s", (int)(slash - path), path);
+    return buf;
+}
 
 static int cmd_scan(int argc, char **argv)
 {
@@ -290,6 +330,7 @@ static int cmd_scan(int argc, char **argv)
         {"max-part", required_argument, NULL, OPT_MAX_PART},
         {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"no-sandbox", no_argument, NULL, OPT_NO_SANDBOX},
         {"small-counts", required_argument, NULL, OPT_SMALL_COUNTS},
         {"min-k", required_argument, NULL, OPT_MIN_K},
         {"config", required_argument, NULL, OPT_CONFIG},
@@ -307,7 +348,8 @@ static int cmd_scan(int argc, char **argv)
     size_t nbaselines = 0;
     bool no_config = false, set_findings = false, set_min_rows = false, set_small = false,
          set_min_k = false;
-    bool reveal = false, verbose = false, quiet = false, follow = false, nul = false;
+    bool reveal = false, verbose = false, quiet = false, follow = false, nul = false,
+         no_sandbox = false;
     bool fail_on_block = false, no_hash = false;
     unsigned long long threads = 0, max_findings = 100, max_record = 1u << 20, min_rows = 10,
                        max_depth = 256, max_inflated = 4ULL << 30, max_ratio = 1000,
@@ -411,6 +453,9 @@ static int cmd_scan(int argc, char **argv)
         case OPT_MAX_MEMORY:
             if (!parse_count(optarg, 16ULL << 20, ~0ULL, &max_memory))
                 return usage_error("--max-memory takes bytes from 16777216, not '%s'", optarg);
+            break;
+        case OPT_NO_SANDBOX:
+            no_sandbox = true;
             break;
         case OPT_TIMEOUT:
             if (!parse_count(optarg, 0, ~0ULL, &timeout))
@@ -570,6 +615,9 @@ static int cmd_scan(int argc, char **argv)
         return EXIT_TROUBLE;
     }
 
+    char dirbuf[4096];
+    confine(output ? dir_of(output, dirbuf, sizeof(dirbuf)) : NULL, no_sandbox, verbose);
+
     sg_batch *b = NULL;
     st = sg_batch_new(eng, (unsigned)threads, follow ? SG_BATCH_FOLLOW_SYMLINKS : 0, on_result,
                       &rn, &b);
@@ -643,7 +691,7 @@ static void clean_usage(FILE *fp)
             "  -f, --format FMT        --dry-run report format\n"
             "  -q, --quiet             say nothing on success\n"
             "      --config FILE, --no-config, --max-part N, --max-memory N, --timeout N,\n"
-            "      --max-inflated N, --max-ratio N, --max-members N   as for scan\n"
+            "      --max-inflated N, --max-ratio N, --max-members N, --no-sandbox   as for scan\n"
             "\n"
             "Exit status: 0 every file cleaned (--dry-run: nothing to remove), 1 hidden\n"
             "content remained in a copy, which was not kept (--dry-run: something to\n"
@@ -674,13 +722,15 @@ static int cmd_clean(int argc, char **argv)
         {"max-part", required_argument, NULL, OPT_MAX_PART},
         {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"no-sandbox", no_argument, NULL, OPT_NO_SANDBOX},
         {"max-inflated", required_argument, NULL, OPT_MAX_INFLATED},
         {"max-ratio", required_argument, NULL, OPT_MAX_RATIO},
         {"max-members", required_argument, NULL, OPT_MAX_MEMBERS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     const char *output = NULL, *dir = NULL, *config = NULL, *format = NULL;
-    bool to_csv = false, keep_formulas = false, dry_run = false, quiet = false, no_config = false;
+    bool to_csv = false, keep_formulas = false, dry_run = false, quiet = false, no_config = false,
+         no_sandbox = false;
     char *redact_buf[64];
     const char *redact[64];
     size_t nredact = 0, nbuf = 0;
@@ -716,6 +766,9 @@ static int cmd_clean(int argc, char **argv)
             break;
         case OPT_KEEP_FORMULAS:
             keep_formulas = true;
+            break;
+        case OPT_NO_SANDBOX:
+            no_sandbox = true;
             break;
         case OPT_DRY_RUN:
             dry_run = true;
@@ -805,6 +858,8 @@ static int cmd_clean(int argc, char **argv)
         }
         if (no_config)
             sargv[sn++] = "--no-config";
+        if (no_sandbox)
+            sargv[sn++] = "--no-sandbox";
         for (int i = 0; i < npass && sn < 40; i++)
             sargv[sn++] = pass[i];
         sargv[sn++] = "--";
@@ -856,6 +911,8 @@ static int cmd_clean(int argc, char **argv)
         sg_engine_free(eng);
         return EXIT_TROUBLE;
     }
+    char dirbuf[4096];
+    confine(dir ? dir : dir_of(output, dirbuf, sizeof(dirbuf)), no_sandbox, false);
     unsigned flags = (keep_formulas ? SG_CLEAN_KEEP_FORMULAS : 0) | (to_csv ? SG_CLEAN_TO_CSV : 0);
     int rc = EXIT_CLEAN;
     char **done = calloc((size_t)nin, sizeof(char *));

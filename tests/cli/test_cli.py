@@ -351,6 +351,21 @@ class Output(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
+    def test_sandbox_on_by_default_and_switchable(self):
+        # issue 8: the CLI confines itself before reading; -v says how
+        # (tests/unit/test_sandbox.c checks what the confinement refuses)
+        res = run(["scan", "-v", "-q", "examples/"], cwd=ROOT)
+        self.assertEqual(res.returncode, 1)
+        self.assertRegex(res.stderr.decode(), r"sandbox: landlock (on|off), seccomp on "
+                                              r"\(no file writes\)")
+        out = os.path.join(self.tmp, "r.jsonl")
+        res = run(["scan", "-v", "-o", out, "examples/"], cwd=ROOT)
+        self.assertRegex(res.stderr.decode(), r"sandbox: landlock (on|off), seccomp on\n")
+        self.assertTrue(os.path.exists(out))  # the report's directory stays writable
+        for args, env in ((["--no-sandbox"], None), ([], {"SPILLGUARD_NO_SANDBOX": "1"})):
+            res = run(["scan", "-v", "-q"] + args + ["examples/"], cwd=ROOT, env=env)
+            self.assertIn("sandbox: off", res.stderr.decode())
+
     def test_output_file_is_written_atomically(self):
         out = os.path.join(self.tmp, "report.jsonl")
         write(out, "old contents\n")

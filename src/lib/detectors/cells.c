@@ -119,6 +119,12 @@ static bool occupancy(sgi_cells *c)
     c->col_pii = sgi_calloc(c->ctx->mem, MAX_COLS, sizeof(*c->col_pii));
     c->iv = sgi_calloc(c->ctx->mem, MAX_INTERVALS, sizeof(*c->iv));
     if (!c->col_cells || !c->col_pii || !c->iv) {
+        /* all or none: begin() clears them when col_cells is there */
+        sgi_free(c->ctx->mem, c->col_cells);
+        sgi_free(c->ctx->mem, c->col_pii);
+        sgi_free(c->ctx->mem, c->iv);
+        c->col_cells = c->col_pii = NULL;
+        c->iv = NULL;
         c->nomem = true;
         return false;
     }

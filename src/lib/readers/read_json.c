@@ -11,8 +11,9 @@
  *     1. A JSON Lines file (one object a line) is one such table, "$".
  *   - any other value is a line "key: value" ("date Of Birth: 1981-03-12"),
  *     located by the line of the file it ends on, in the part "json".
- * Nesting deeper than JSON_MAX_DEPTH is an error for the file (yajl itself
- * keeps a byte per level; the limit is ours).
+ * Nesting deeper than JSON_MAX_DEPTH, or more than JSON_MAX_TOKEN bytes
+ * without a value ending (yajl buffers a token whole, with libc's malloc),
+ * is an error for the file.
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
@@ -25,6 +26,7 @@
 #define JSON_MAX_KEY 120       /* bytes of a key (or key path) kept */
 #define JSON_MAX_COLS 256      /* columns of a table; more keys read as lines */
 #define JSON_CHUNK (64 * 1024) /* bytes read and parsed at a time */
+#define JSON_MAX_TOKEN (16u << 20) /* bytes with no value ending: yajl buffers them */
 
 typedef struct jframe {
     bool array;
@@ -49,6 +51,7 @@ typedef struct jsonr {
      * top level, only for JSON Lines), its rows the objects in it */
     size_t tab_at;
     bool tab_open, jsonl;
+    unsigned long long events; /* callbacks so far */
     char *cols[JSON_MAX_COLS]; /* the key paths, as in the file */
     size_t ncols;
 } jsonr;
@@ -56,6 +59,7 @@ typedef struct jsonr {
 /* Count the lines up to where the parser is now. */
 static void advance(jsonr *j)
 {
+    j->events++;
     size_t at = yajl_get_bytes_consumed(j->h);
     if (at > j->chunk_len)
         at = j->chunk_len;
@@ -168,6 +172,7 @@ static void element(jsonr *j)
 
 static int push(jsonr *j, bool array)
 {
+    j->events++;
     if (j->depth == JSON_MAX_DEPTH) {
         j->too_deep = true;
         return 0;
@@ -190,6 +195,7 @@ static int push(jsonr *j, bool array)
 
 static int pop(jsonr *j)
 {
+    j->events++;
     if (j->depth == 0)
         return 1;
     j->depth--;
@@ -257,27 +263,14 @@ static const yajl_callbacks callbacks = {
     j_null, j_bool, NULL, NULL, j_number, j_string, j_start_map, j_key, j_end, j_start_array, j_end,
 };
 
-/* yajl allocates through the engine's allocator */
-static void *j_malloc(void *ctx, size_t n)
+/* A yajl handle for the whole input: JSON Lines allowed, comments not.
+ * yajl allocates with libc's malloc, outside --max-memory: it does not
+ * survive a failed allocation, so it must not be handed one. What it
+ * holds is its lexer's buffer (one token) and a byte per level, which
+ * JSON_MAX_TOKEN and JSON_MAX_DEPTH bound. */
+static yajl_handle j_handle(const yajl_callbacks *cb, void *opaque)
 {
-    return sgi_malloc(ctx, n);
-}
-
-static void *j_realloc(void *ctx, void *p, size_t n)
-{
-    return sgi_realloc(ctx, p, n);
-}
-
-static void j_free(void *ctx, void *p)
-{
-    sgi_free(ctx, p);
-}
-
-/* A yajl handle for the whole input: JSON Lines allowed, comments not. */
-static yajl_handle j_handle(const sgi_mem *mem, const yajl_callbacks *cb, void *opaque)
-{
-    yajl_alloc_funcs af = {j_malloc, j_realloc, j_free, (void *)mem};
-    yajl_handle h = yajl_alloc(cb, &af, opaque);
+    yajl_handle h = yajl_alloc(cb, NULL, opaque);
     if (h) {
         yajl_config(h, yajl_allow_multiple_values, 1);
         yajl_config(h, yajl_dont_validate_strings, 0);
@@ -357,10 +350,10 @@ static const yajl_callbacks count_cb = {
 };
 
 /* How the peek parses: 0 not JSON, 1 JSON, 2 JSON Lines of objects. */
-static int sniff(const sgi_mem *mem, const unsigned char *p, size_t n, bool complete)
+static int sniff(const unsigned char *p, size_t n, bool complete)
 {
     jcount c = {0, 0, 0};
-    yajl_handle h = j_handle(mem, &count_cb, &c);
+    yajl_handle h = j_handle(&count_cb, &c);
     if (!h)
         return 0;
     yajl_status ys = yajl_parse(h, p, n);
@@ -388,17 +381,19 @@ static sg_status json_scan(sgi_ctx *ctx, const sgi_peek *pk)
     j->lineno = 1;
     j->st[0].array = true;
     size_t skip = ctx->sniff.bom_len;
-    j->jsonl = sniff(ctx->mem, pk->p + SGI_MIN(skip, pk->n), pk->n - SGI_MIN(skip, pk->n),
-                     pk->complete) == 2 ||
+    j->jsonl = sniff(pk->p + SGI_MIN(skip, pk->n), pk->n - SGI_MIN(skip, pk->n), pk->complete) ==
+                   2 ||
                strcmp(ctx->ext, "jsonl") == 0 || strcmp(ctx->ext, "ndjson") == 0;
     sgi_cells_init(&j->text, ctx);
     sgi_cells_init(&j->tab, ctx);
     sgi_text_init(&j->line, ctx->mem, ctx->eng->opt_max_record);
     sgi_cells_begin(&j->text, SGI_CELLS_TEXT, "json", NULL, 0, NULL);
     j->text.lines = true;
-    j->h = j_handle(ctx->mem, &callbacks, j);
+    j->h = j_handle(&callbacks, j);
     sg_status st = j->h ? SG_OK : SG_E_NOMEM;
     yajl_status ys = yajl_status_ok;
+    unsigned long long seen = 0;
+    size_t quiet = 0; /* bytes parsed since a value last ended */
     while (st == SG_OK && !sgi_ctx_time_up(ctx)) {
         long r = sgi_input_read(ctx->in, buf, JSON_CHUNK);
         if (r < 0) {
@@ -418,6 +413,13 @@ static sg_status json_scan(sgi_ctx *ctx, const sgi_peek *pk)
         advance(j);
         if (r == 0)
             break;
+        quiet = j->events > seen + 1 ? 0 : quiet + j->chunk_len;
+        seen = j->events;
+        if (quiet > JSON_MAX_TOKEN) {
+            sgi_ctx_error(ctx, SG_E_LIMIT, "JSON: more than %u MiB without a value ending (a "
+                          "string that long?); not checked further", JSON_MAX_TOKEN >> 20);
+            break;
+        }
     }
     if (j->tab_open)
         sgi_cells_end(&j->tab, false);
@@ -443,9 +445,7 @@ static int json_bid(const sgi_peek *pk)
         i++;
     if (i == pk->n || (pk->p[i] != '{' && pk->p[i] != '['))
         return 0;
-    sgi_mem mem;
-    sgi_mem_init(&mem, NULL);
-    if (!sniff(&mem, pk->p + i, pk->n - i, pk->complete))
+    if (!sniff(pk->p + i, pk->n - i, pk->complete))
         return 0;
     bool ext = strcmp(pk->ext, "json") == 0 || strcmp(pk->ext, "jsonl") == 0 ||
                strcmp(pk->ext, "ndjson") == 0 || strcmp(pk->ext, "geojson") == 0;

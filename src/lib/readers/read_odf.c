@@ -656,9 +656,12 @@ static void od_end(void *opaque, const char *name)
                                      : o->sheet_hidden ? "hidden sheet"
                                      : o->embedded     ? "embedded object"
                                                        : NULL;
-                o->rcells[o->nrcells++] = (struct rcell){o->col, o->cols_rep, o->rowtext.len,
-                                                         n, flags, reason};
+                /* what the row's text took (none when memory or its limit ran out) */
+                size_t off = o->rowtext.len;
                 sgi_text_add(&o->rowtext, t, n);
+                if (o->rowtext.len > off)
+                    o->rcells[o->nrcells++] = (struct rcell){
+                        o->col, o->cols_rep, off, o->rowtext.len - off, flags, reason};
             }
         }
         o->text.len = 0;
