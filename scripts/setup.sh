@@ -10,7 +10,8 @@
 #                             msgreader (npm, into .deps/), and for the clean tests
 #                             LibreOffice headless, qpdf, poppler-utils,
 #                             openpyxl, Pillow and mat2 (the peer they
-#                             measure); zip, 7z and xz to make archives
+#                             measure); zip, 7z, xz, zstd and ar to make
+#                             archives; GNU time (peak memory of hostile runs)
 #   scripts/setup.sh --bench  also the benchmark peers: ripgrep, GNU time,
 #                             pdftotext (poppler-utils), mutool (mupdf-tools)
 #
@@ -35,7 +36,7 @@ pkgs="$pkgs libjbig2dec0-dev libgumbo-dev libmujs-dev libbrotli-dev zlib1g-dev l
 pkgs="$pkgs libiptcdata0-dev libheif-dev libyaml-dev libyajl-dev libseccomp-dev libpcre2-dev"
 [ $want_test = 1 ] && pkgs="$pkgs libcmocka-dev python3 python3-jsonschema"
 [ $want_test = 1 ] && pkgs="$pkgs libreoffice-calc-nogui libreoffice-writer-nogui libreoffice-impress-nogui"
-[ $want_test = 1 ] && pkgs="$pkgs qpdf poppler-utils python3-openpyxl python3-pil mat2 zip p7zip-full xz-utils zstd binutils"
+[ $want_test = 1 ] && pkgs="$pkgs qpdf poppler-utils python3-openpyxl python3-pil mat2 zip p7zip-full xz-utils zstd binutils time"
 [ $want_bench = 1 ] && pkgs="$pkgs ripgrep time python3 poppler-utils mupdf-tools python3-reportlab python3-openpyxl"
 
 missing=""
