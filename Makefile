@@ -95,6 +95,7 @@ CLI_TESTS ?= test_cli test_office test_pdf test_clean test_containers test_legac
 cli-test: $(BIN)
 	cd tests/cli && SPILLGUARD=$(abspath $(BIN)) /usr/bin/python3 -m unittest -v $(CLI_TESTS)
 
+replay: export ASAN_OPTIONS = fast_unwind_on_malloc=0
 replay: $(REPLAY_BIN)
 	$(BUILD)/tests/replay_scan tests/fuzz/corpus/scan examples
 	@set -e; for t in $(FUZZ_READERS); do $(BUILD)/tests/replay_$$t tests/fuzz/corpus/$$t; done
@@ -112,9 +113,10 @@ asan-bin:
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" build-asan/spillguard
 
-# LeakSanitizer: full stacks (glib has no frame pointers) so that the
-# suppressions of tests/lsan.supp (third-party leaks, each explained) match
-asan: export ASAN_OPTIONS = fast_unwind_on_malloc=0
+# LeakSanitizer with tests/lsan.supp (third-party leaks, each explained).
+# Its entries need full stacks (glib has no frame pointers), which slow
+# every allocation: only the runs that reach them unwind fully (the
+# replays here; the damaged-file tests set it themselves)
 asan: export LSAN_OPTIONS = suppressions=$(abspath tests/lsan.supp)
 asan:
 	SG_SANITIZED=1 $(MAKE) BUILD=build-asan OPT=-O1 \
