@@ -157,10 +157,7 @@ static FILE *open_atomic(const char *target)
         tmp_path = NULL;
         return NULL;
     }
-    mode_t um = umask(0);
-    umask(um);
-    (void)fchmod(fd, 0666 & ~um);
-    FILE *fp = fdopen(fd, "w");
+    FILE *fp = fdopen(fd, "w"); /* 0600 while it is written */
     if (!fp) {
         close(fd);
         unlink(tmp_path);
@@ -173,6 +170,11 @@ static FILE *open_atomic(const char *target)
 static bool close_atomic(FILE *fp, const char *target, bool keep)
 {
     bool ok = fflush(fp) == 0 && !ferror(fp) && fsync(fileno(fp)) == 0;
+    if (ok && keep) { /* complete: the mode of a new file, as it is placed */
+        mode_t um = umask(0);
+        umask(um);
+        ok = fchmod(fileno(fp), 0666 & ~um) == 0;
+    }
     ok = (fclose(fp) == 0) && ok;
     if (ok && keep && rename(tmp_path, target) == 0) {
         free(tmp_path);

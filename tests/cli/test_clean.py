@@ -326,6 +326,11 @@ class Fixtures(unittest.TestCase):
         left = [f for f in os.listdir(os.path.dirname(CLEANED["clean.pdf"][2]))
                 if f.startswith(".spillguard-")]
         self.assertEqual(left, [])
+        # written 0600; placed with a new file's mode once it passed
+        um = os.umask(0)
+        os.umask(um)
+        for n, (rc, err, out) in CLEANED.items():
+            self.assertEqual(os.stat(out).st_mode & 0o777, 0o666 & ~um, n)
 
     def test_xlsx_visible_cells_unchanged(self):
         for n in OFFICE_FIXTURES:

@@ -11,6 +11,7 @@ import pty
 import shutil
 import subprocess
 import tempfile
+import time
 import unittest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -350,6 +351,35 @@ class Output(unittest.TestCase):
 
     def tearDown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def test_report_is_private_until_complete(self):
+        # issue 8: the temporary report is 0600 while it is written (here:
+        # while the scan waits on its standard input), and the report gets a
+        # new file's mode only when it is placed
+        out = os.path.join(self.tmp, "r.jsonl")
+        p = subprocess.Popen([BIN, "scan", "-o", out, "-"], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            temps = []
+            for _ in range(200):
+                temps = [f for f in os.listdir(self.tmp) if f.startswith(".spillguard-")]
+                if temps:
+                    break
+                time.sleep(0.05)
+            self.assertEqual(len(temps), 1)
+            self.assertEqual(os.stat(os.path.join(self.tmp, temps[0])).st_mode & 0o777, 0o600)
+            p.stdin.write(b"NI number AB123456C\n")
+            p.stdin.close()
+            self.assertEqual(p.wait(timeout=60), 1)
+        finally:
+            if p.poll() is None:
+                p.kill()
+            p.stdout.close()
+            p.stderr.close()
+        um = os.umask(0)
+        os.umask(um)
+        self.assertEqual(os.stat(out).st_mode & 0o777, 0o666 & ~um)
+        self.assertEqual([f for f in os.listdir(self.tmp) if f.startswith(".spillguard-")], [])
 
     def test_sandbox_on_by_default_and_switchable(self):
         # issue 8: the CLI confines itself before reading; -v says how

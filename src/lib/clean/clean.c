@@ -112,13 +112,24 @@ int sgi_clean_temp(const char *target, const char *ext, char *tmp, size_t n)
         errno = ENAMETOOLONG;
         return -1;
     }
-    int fd = mkstemps(tmp, (int)strlen(ext));
-    if (fd >= 0) {
-        mode_t um = umask(0);
-        umask(um);
-        (void)fchmod(fd, 0666 & ~um);
-    }
-    return fd;
+    return mkstemps(tmp, (int)strlen(ext)); /* 0600 while it is written */
+}
+
+/* The mode a new file gets (0666 less the umask), read without changing
+ * the umask: umask() would change it for every thread meanwhile. */
+static mode_t new_file_mode(void)
+{
+    mode_t um = 022;
+    FILE *f = fopen("/proc/self/status", "re");
+    char line[128];
+    while (f && fgets(line, sizeof(line), f))
+        if (strncmp(line, "Umask:", 6) == 0) {
+            um = (mode_t)strtoul(line + 6, NULL, 8);
+            break;
+        }
+    if (f)
+        fclose(f);
+    return 0666 & ~um;
 }
 
 /* A new temporary file beside target, with target's extension (the scan
@@ -160,7 +171,8 @@ static sg_status verify_and_place(sgi_clean *c, sg_scanner *sc, const char *tmp,
         st = sgi_clean_refuse(c, SG_E_NOT_CLEAN, "%llu values to redact remained",
                               l.redact_left);
     if (st == SG_OK && !(c->flags & SG_CLEAN_DRY_RUN)) {
-        if (!sync_path(tmp) || rename(tmp, target) != 0)
+        /* the copy passed: it gets the mode of a new file as it is placed */
+        if (chmod(tmp, new_file_mode()) != 0 || !sync_path(tmp) || rename(tmp, target) != 0)
             st = sgi_clean_refuse(c, SG_E_WRITE, "cannot write %s: %s", target,
                                   strerror(errno));
         else
