@@ -412,6 +412,10 @@ sg_status sg_clean_ex(sg_scanner *sc, const char *in, const char *out,
                       const sg_clean_options *options, sg_clean_fn note, void *opaque,
                       char *err, size_t errlen);
 
+/* Remove the temporary files of the cleans under way (async-signal-safe:
+ * for a SIGINT/SIGTERM handler that then ends the process). */
+void sg_clean_remove_temporaries(void);
+
 /* ---------------------------------------------------------------------
  * Sandbox: the process confines itself before reading untrusted files
  * ------------------------------------------------------------------- */

@@ -126,6 +126,7 @@ static void on_signal(int sig)
 {
     if (tmp_path)
         unlink(tmp_path);
+    sg_clean_remove_temporaries();
     signal(sig, SIG_DFL);
     raise(sig);
 }
@@ -915,6 +916,9 @@ static int cmd_clean(int argc, char **argv)
     }
     char dirbuf[4096];
     confine(dir ? dir : dir_of(output, dirbuf, sizeof(dirbuf)), no_sandbox, false);
+    signal(SIGINT, on_signal); /* a copy being written is removed */
+    signal(SIGTERM, on_signal);
+    signal(SIGHUP, on_signal);
     unsigned flags = (keep_formulas ? SG_CLEAN_KEEP_FORMULAS : 0) | (to_csv ? SG_CLEAN_TO_CSV : 0);
     int rc = EXIT_CLEAN;
     char **done = calloc((size_t)nin, sizeof(char *));

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -103,6 +104,48 @@ static bool same_file(const char *a, const char *b)
            sa.st_ino == sb.st_ino;
 }
 
+/* The temporary files being written, for sg_clean_remove_temporaries (a
+ * signal handler's call): a slot is 0 free, 1 being filled, 2 in use. */
+#define MAX_TEMPS 32
+static char temps[MAX_TEMPS][4200];
+static _Atomic int temp_state[MAX_TEMPS];
+
+static void temp_register(const char *path)
+{
+    if (strlen(path) >= sizeof(temps[0]))
+        return;
+    for (int i = 0; i < MAX_TEMPS; i++) {
+        int expect = 0;
+        if (atomic_compare_exchange_strong(&temp_state[i], &expect, 1)) {
+            memcpy(temps[i], path, strlen(path) + 1);
+            atomic_store(&temp_state[i], 2);
+            return;
+        }
+    }
+}
+
+void sgi_clean_temp_done(const char *tmp, bool remove)
+{
+    for (int i = 0; i < MAX_TEMPS; i++) {
+        int expect = 2;
+        if (strcmp(temps[i], tmp) == 0 &&
+            atomic_compare_exchange_strong(&temp_state[i], &expect, 1)) {
+            temps[i][0] = '\0';
+            atomic_store(&temp_state[i], 0);
+            break;
+        }
+    }
+    if (remove)
+        unlink(tmp);
+}
+
+void sg_clean_remove_temporaries(void)
+{
+    for (int i = 0; i < MAX_TEMPS; i++)
+        if (atomic_load(&temp_state[i]) == 2)
+            unlink(temps[i]); /* async-signal-safe */
+}
+
 int sgi_clean_temp(const char *target, const char *ext, char *tmp, size_t n)
 {
     const char *slash = strrchr(target, '/');
@@ -112,7 +155,10 @@ int sgi_clean_temp(const char *target, const char *ext, char *tmp, size_t n)
         errno = ENAMETOOLONG;
         return -1;
     }
-    return mkstemps(tmp, (int)strlen(ext)); /* 0600 while it is written */
+    int fd = mkstemps(tmp, (int)strlen(ext)); /* 0600 while it is written */
+    if (fd >= 0)
+        temp_register(tmp);
+    return fd;
 }
 
 /* The mode a new file gets (0666 less the umask), read without changing
@@ -172,13 +218,15 @@ static sg_status verify_and_place(sgi_clean *c, sg_scanner *sc, const char *tmp,
                               l.redact_left);
     if (st == SG_OK && !(c->flags & SG_CLEAN_DRY_RUN)) {
         /* the copy passed: it gets the mode of a new file as it is placed */
-        if (chmod(tmp, new_file_mode()) != 0 || !sync_path(tmp) || rename(tmp, target) != 0)
+        if (chmod(tmp, new_file_mode()) != 0 || !sync_path(tmp) || rename(tmp, target) != 0) {
             st = sgi_clean_refuse(c, SG_E_WRITE, "cannot write %s: %s", target,
                                   strerror(errno));
-        else
+        } else {
+            sgi_clean_temp_done(tmp, false);
             return SG_OK;
+        }
     }
-    unlink(tmp);
+    sgi_clean_temp_done(tmp, true);
     return st;
 }
 
@@ -242,7 +290,7 @@ sg_status sgi_clean_emit_csv(sgi_clean *c, const char *name, const char *data, s
     close(fd);
     sg_status st = sgi_write_file(tmp, data, n, c->error, sizeof(c->error));
     if (st != SG_OK) {
-        unlink(tmp);
+        sgi_clean_temp_done(tmp, true);
         return st;
     }
     st = verify_and_place(c, c->sc, tmp, target, "csv");
@@ -380,7 +428,7 @@ sg_status sg_clean_ex(sg_scanner *sc, const char *in, const char *out,
     if (st == SG_OK)
         st = verify_and_place(&c, sc, tmp, out, l.format);
     else
-        unlink(tmp);
+        sgi_clean_temp_done(tmp, true);
 done:
     if (st != SG_OK && !c.error[0])
         snprintf(c.error, sizeof(c.error), "%s", sg_strerror(st));

@@ -708,6 +708,6 @@ sg_status sgi_clean_csv(sgi_clean *c, const char *in, const char *format)
     }
     if (z)
         zip_discard(z);
-    unlink(tmp);
+    sgi_clean_temp_done(tmp, true);
     return st;
 }

@@ -104,6 +104,9 @@ sg_status sgi_clean_emit_csv(sgi_clean *c, const char *name, const char *data, s
 
 /* A new temporary file beside target, ending in ext; its descriptor. */
 int sgi_clean_temp(const char *target, const char *ext, char *tmp, size_t n);
+/* A temporary file from sgi_clean_temp is done with: placed (remove false)
+ * or removed. */
+void sgi_clean_temp_done(const char *tmp, bool remove);
 /* --redact: mask in the file at path (format as scanned) the visible values
  * the rules find; is rule one of them? */
 sg_status sgi_redact(sgi_clean *c, const char *path, const char *format);
