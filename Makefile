@@ -75,7 +75,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB) tests/unit/unit.h
 	$(CC) $(ALL_CFLAGS) -Isrc/lib $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
 
 # the fuzz targets without libFuzzer, replaying their corpora (tests/fuzz)
-FUZZ_READERS := zip xlsx docx pptx odf pdf ole2 image archive mime json rtf html xml config
+include tests/fuzz/targets.mk
 REPLAY_BIN := $(BUILD)/tests/replay_scan $(FUZZ_READERS:%=$(BUILD)/tests/replay_%)
 
 $(BUILD)/tests/replay_scan: tests/fuzz/replay.c tests/fuzz/fuzz_scan.c tests/fuzz/fuzz_common.h $(LIB)

@@ -480,6 +480,11 @@ bool sgi_ctx_time_up(sgi_ctx *ctx);
  * the part is prefixed and the finding is hidden. loc may be changed. */
 sg_finding *sgi_emit(sgi_ctx *ctx, int rule, unsigned flags, const char *reason,
                      const char *value, size_t vlen, const char *masked, sg_location *loc);
+/* A hidden-content finding whose value is a description that holds no
+ * personal data ("hidden text: 3 paragraphs..."), shown as it is, at part
+ * (and paragraph, if > 0). */
+sg_finding *sgi_emit_note(sgi_ctx *ctx, int rule, const char *reason, const char *part,
+                          long long paragraph, const char *fmt, ...) SGI_PRINTF(6, 7);
 /* The rest of the input whole, at most --max-part: the data, or NULL with
  * the file's error set ("WHAT larger than --max-part; not checked"). */
 char *sgi_ctx_slurp(sgi_ctx *ctx, const char *what, size_t *len);
@@ -495,6 +500,30 @@ void sgi_ctx_error(sgi_ctx *ctx, sg_status st, const char *fmt, ...) SGI_PRINTF(
  * and its format. */
 sg_status sgi_scan_nested(sgi_ctx *parent, const void *data, size_t len, const char *member,
                           const char *reason, char *msg, size_t msglen, const char **format);
+
+/* The first line of a message's header fields as e-mail readers scan them
+ * (read_email.c, read_msg.c): no header field itself, so the block is read
+ * as text, not taken for a message again. */
+#define SGI_MAIL_HEADERS_TITLE "Header fields of the message\n"
+
+/* The members of a container (archive, message) that could not be fully
+ * checked: how many, and the first one's reason. */
+typedef struct sgi_failures {
+    unsigned long long n;
+    sg_status first_status;
+    char first_error[400];
+} sgi_failures;
+
+void sgi_failure(sgi_failures *f, sg_status st, const char *name, const char *msg);
+/* May a member of n bytes be held whole? Within --max-part, and counted
+ * against --max-inflated for the file; if not, the failure is noted. */
+bool sgi_member_fits(sgi_ctx *ctx, sgi_failures *f, const char *name, unsigned long long n);
+/* sgi_scan_nested on a member, a failure noted. */
+void sgi_scan_member(sgi_ctx *ctx, sgi_failures *f, const void *data, size_t len,
+                     const char *name, const char *reason);
+/* The file's error, if any failed: the one, or "N <what> not fully checked;
+ * the first: ..." */
+void sgi_failures_report(sgi_ctx *ctx, const sgi_failures *f, const char *what);
 
 /* ------------------------------------------------------------- containers */
 typedef struct sgi_zip {

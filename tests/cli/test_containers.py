@@ -469,6 +469,15 @@ class Json(unittest.TestCase):
         self.assertEqual((rc, f["format"], f["verdict"]), (2, "json", "error"))
         self.assertRegex(f["error"], r"JSON: .* at line 20000")
         self.assertIn("pii.person_name", [x["rule"] for x in fs])
+        # a token yajl would have to buffer past 16 MiB is refused; values
+        # that end (even bare true/false/null) are not tokens to buffer
+        big = self.write("big.json", '{"n": "' + "A" * (17 << 20) + '"}')
+        rc, f, fs = scan(big)
+        self.assertEqual((rc, f["verdict"]), (2, "error"))
+        self.assertIn("without a value ending", f["error"])
+        flags = self.write("flags.json", "[" + "true,null," * (2 << 20) + "false]")
+        rc, f, fs = scan(flags)
+        self.assertEqual((f["format"], f["error"]), ("json", None))
         # text that starts like JSON but is not is read as text
         t = self.write("notes.txt", "[1] Introduction\nJohn Brown, SW1A 2AA\n")
         rc, f, fs = scan(t)

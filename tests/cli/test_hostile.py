@@ -25,6 +25,8 @@ import unittest
 import zipfile
 import zlib
 
+from test_office import SHEET, WBRELS, workbook
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.abspath(os.environ.get("SPILLGUARD", os.path.join(ROOT, "build", "spillguard")))
 DATA = os.path.join(ROOT, "tests", "data")
@@ -56,46 +58,22 @@ def scan_all(paths, *extra, timeout=600):
     return rc, files, [r for r in recs if r["type"] == "finding"], took, int(lines[-1]) / 1024
 
 
-CT = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-      'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
-      'package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-      '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
-      'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
-      'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
-      'worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-      'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
-RELS = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
-        '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-        'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
-        '</Relationships>')
-WB = ('<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-      '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-      '<sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>')
-WBRELS = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
-          '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-          'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-          '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-          'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
-NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+# a workbook with shared strings, from test_office's minimal package
+WBRELS_SST = WBRELS.replace(
+    "</Relationships>",
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
 
 
 def xlsx(sheet_rows, sst=None, extra=()):
-    b = io.BytesIO()
-    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in [("[Content_Types].xml", CT), ("_rels/.rels", RELS),
-                           ("xl/workbook.xml", WB), ("xl/_rels/workbook.xml.rels", WBRELS),
-                           ("xl/worksheets/sheet1.xml",
-                            '<?xml version="1.0"?><worksheet %s><sheetData>%s</sheetData>'
-                            '</worksheet>' % (NS, sheet_rows))] + list(extra):
-            z.writestr(name, data)
-        if sst is not None:
-            with z.open("xl/sharedStrings.xml", "w") as f:
-                f.write(b'<?xml version="1.0"?><sst %s count="%d" uniqueCount="%d">' %
-                        (NS.encode(), len(sst), len(sst)))
-                for s in sst:
-                    f.write(b"<si><t>%s</t></si>" % s)
-                f.write(b"</sst>")
-    return b.getvalue()
+    members = list(extra)
+    if sst is not None:
+        members.append(("xl/sharedStrings.xml",
+                        b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/'
+                        b'spreadsheetml/2006/main" count="%d" uniqueCount="%d">' %
+                        (len(sst), len(sst)) + b"".join(b"<si><t>%s</t></si>" % t for t in sst) +
+                        b"</sst>"))
+    return workbook(SHEET % sheet_rows, members, WBRELS_SST)
 
 
 class Hostile(unittest.TestCase):
@@ -172,16 +150,7 @@ class Hostile(unittest.TestCase):
 
     def test_member_lies_about_its_size(self):
         # the headers claim 100 bytes; the data inflates to 100 MiB
-        b = io.BytesIO()
-        with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
-            z.writestr("[Content_Types].xml", CT)
-            z.writestr("_rels/.rels", RELS)
-            z.writestr("xl/workbook.xml", WB)
-            z.writestr("xl/_rels/workbook.xml.rels", WBRELS)
-            z.writestr("xl/worksheets/sheet1.xml",
-                       '<?xml version="1.0"?><worksheet %s><sheetData>' % NS +
-                       " " * (100 * MIB) + "</sheetData></worksheet>")
-        d = bytearray(b.getvalue())
+        d = bytearray(workbook(SHEET % (" " * (100 * MIB))))
         at = d.rfind(b"PK\x03\x04", 0, d.find(b"xl/worksheets/sheet1.xml") + 1)
         struct.pack_into("<I", d, at + 22, 100)
         eocd = d.rfind(b"PK\x05\x06")

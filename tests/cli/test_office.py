@@ -251,9 +251,9 @@ WBRELS = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlform
           '</Relationships>')
 
 
-def workbook(sheet_xml, extra=()):
+def workbook(sheet_xml, extra=(), wbrels=WBRELS):
     return zip_bytes([("[Content_Types].xml", CT), ("_rels/.rels", RELS),
-                      ("xl/workbook.xml", WB), ("xl/_rels/workbook.xml.rels", WBRELS),
+                      ("xl/workbook.xml", WB), ("xl/_rels/workbook.xml.rels", wbrels),
                       ("xl/worksheets/sheet1.xml", sheet_xml)] + list(extra))
 
 

@@ -145,6 +145,8 @@ static void fail_allocations_in_every_format(void **s)
         "tests/fuzz/templates/tracked.docx", "tests/fuzz/templates/notes.pptx",
         "tests/fuzz/templates/hidden.ods",  "tests/fuzz/templates/note.odt",
         "tests/fuzz/templates/comment.xls", "tests/fuzz/templates/letter.doc",
+        "tests/fuzz/templates/notes.ppt",   "tests/fuzz/corpus/scan/arc_zip",
+        "tests/fuzz/corpus/scan/arc_xz",    "tests/fuzz/corpus/scan/img_thumbnail.jpg",
         "tests/fuzz/templates/mail.msg",    "tests/fuzz/corpus/scan/pdf_black_box.pdf",
         "tests/fuzz/corpus/scan/pdf_attachment.pdf", "tests/fuzz/corpus/scan/img_gps.jpg",
         "tests/fuzz/corpus/scan/img_appended.png", "tests/fuzz/corpus/scan/arc_7z",

@@ -49,6 +49,22 @@
 
 /* ------------------------------------------------------------- Landlock */
 
+#ifdef SYS_landlock_create_ruleset
+/* Allow access beneath path in the ruleset rs. */
+static bool allow(int rs, const char *path, __u64 access, char *err, size_t errlen)
+{
+    struct landlock_path_beneath_attr pb = {.allowed_access = access,
+                                            .parent_fd = open(path, O_PATH | O_CLOEXEC)};
+    bool ok = pb.parent_fd >= 0 &&
+              syscall(SYS_landlock_add_rule, rs, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) == 0;
+    if (!ok)
+        snprintf(err, errlen, "Landlock: %s: %s", path, strerror(errno));
+    if (pb.parent_fd >= 0)
+        close(pb.parent_fd);
+    return ok;
+}
+#endif
+
 static bool landlock(const char *const *dirs, size_t n, char *err, size_t errlen)
 {
 #ifdef SYS_landlock_create_ruleset
@@ -78,19 +94,11 @@ static bool landlock(const char *const *dirs, size_t n, char *err, size_t errlen
         snprintf(err, errlen, "Landlock: %s", strerror(errno));
         return false;
     }
-    bool ok = true;
     /* read (and map shared libraries) everywhere */
-    struct landlock_path_beneath_attr pb = {
-        .allowed_access = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR |
-                          LANDLOCK_ACCESS_FS_EXECUTE,
-        .parent_fd = open("/", O_PATH | O_CLOEXEC)};
-    if (pb.parent_fd < 0 ||
-        syscall(SYS_landlock_add_rule, rs, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) != 0) {
-        snprintf(err, errlen, "Landlock: /: %s", strerror(errno));
-        ok = false;
-    }
-    if (pb.parent_fd >= 0)
-        close(pb.parent_fd);
+    bool ok = allow(rs,
+                    "/", LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR |
+                             LANDLOCK_ACCESS_FS_EXECUTE,
+                    err, errlen);
     /* write where told */
     __u64 write = LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_FILE |
                   LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_READ_FILE |
@@ -99,17 +107,8 @@ static bool landlock(const char *const *dirs, size_t n, char *err, size_t errlen
     if (abi >= 3)
         write |= LANDLOCK_ACCESS_FS_TRUNCATE;
 #endif
-    for (size_t i = 0; ok && i < n; i++) {
-        struct landlock_path_beneath_attr w = {.allowed_access = write,
-                                               .parent_fd = open(dirs[i], O_PATH | O_CLOEXEC)};
-        if (w.parent_fd < 0 ||
-            syscall(SYS_landlock_add_rule, rs, LANDLOCK_RULE_PATH_BENEATH, &w, 0) != 0) {
-            snprintf(err, errlen, "Landlock: %s: %s", dirs[i], strerror(errno));
-            ok = false;
-        }
-        if (w.parent_fd >= 0)
-            close(w.parent_fd);
-    }
+    for (size_t i = 0; ok && i < n; i++)
+        ok = allow(rs, dirs[i], write, err, errlen);
     if (ok && syscall(SYS_landlock_restrict_self, rs, 0) != 0) {
         snprintf(err, errlen, "Landlock: %s", strerror(errno));
         ok = false;

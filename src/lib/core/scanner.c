@@ -98,6 +98,21 @@ char *sgi_ctx_slurp(sgi_ctx *ctx, const char *what, size_t *len)
     return NULL;
 }
 
+sg_finding *sgi_emit_note(sgi_ctx *ctx, int rule, const char *reason, const char *part,
+                          long long paragraph, const char *fmt, ...)
+{
+    char v[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(v, sizeof(v), fmt, ap);
+    va_end(ap);
+    sg_location loc;
+    memset(&loc, 0, sizeof(loc));
+    loc.part = part;
+    loc.paragraph = paragraph > 0 ? paragraph : 0;
+    return sgi_emit(ctx, rule, SGI_F_HIDDEN, reason, v, strlen(v), v, &loc);
+}
+
 void sgi_notice_encrypted(sgi_ctx *ctx, const char *what, const char *part)
 {
     char msg[300];
@@ -275,6 +290,47 @@ sg_status sgi_scan_nested(sgi_ctx *parent, const void *data, size_t len, const c
     }
     sgi_input_close(&in, parent->mem);
     return st;
+}
+
+void sgi_failure(sgi_failures *f, sg_status st, const char *name, const char *msg)
+{
+    if (f->n++ == 0) {
+        f->first_status = st;
+        snprintf(f->first_error, sizeof(f->first_error), "%.200s: %.190s", name, msg);
+    }
+}
+
+bool sgi_member_fits(sgi_ctx *ctx, sgi_failures *f, const char *name, unsigned long long n)
+{
+    if (n > ctx->eng->opt_max_part) {
+        sgi_failure(f, SG_E_LIMIT, name, "larger than --max-part; not checked");
+        return false;
+    }
+    ctx->res->inflated += n;
+    if (ctx->res->inflated > ctx->eng->opt_max_inflated) {
+        sgi_failure(f, SG_E_LIMIT, name, "more than --max-inflated in one file");
+        return false;
+    }
+    return true;
+}
+
+void sgi_scan_member(sgi_ctx *ctx, sgi_failures *f, const void *data, size_t len,
+                     const char *name, const char *reason)
+{
+    char msg[400];
+    const char *fmt = NULL;
+    sg_status st = sgi_scan_nested(ctx, data, len, name, reason, msg, sizeof(msg), &fmt);
+    if (st != SG_OK)
+        sgi_failure(f, st, name, msg);
+}
+
+void sgi_failures_report(sgi_ctx *ctx, const sgi_failures *f, const char *what)
+{
+    if (f->n == 1)
+        sgi_ctx_error(ctx, f->first_status, "%s", f->first_error);
+    else if (f->n > 1)
+        sgi_ctx_error(ctx, f->first_status, "%llu %s not fully checked; the first: %s", f->n,
+                      what, f->first_error);
 }
 
 void sgi_scan_path_into(sg_scanner *sc, const char *path, bool nofollow, sgi_result *res)

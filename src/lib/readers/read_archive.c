@@ -34,9 +34,7 @@ typedef struct arc {
     sgi_ctx *ctx;
     unsigned char buf[ARC_BUF];
     unsigned long long members, inflated;
-    unsigned long long failed;
-    sg_status first_status;
-    char first_error[400];
+    sgi_failures failed;
 } arc;
 
 static la_ssize_t arc_read(struct archive *a, void *opaque, const void **buf)
@@ -103,14 +101,6 @@ static const char *member_name(arc *r, struct archive *a, struct archive_entry *
         p += p[0] == '/' ? 1 : 2;
     snprintf(buf, n, "%s", p && *p ? p : "(unnamed)");
     return buf;
-}
-
-static void member_failed(arc *r, sg_status st, const char *name, const char *msg)
-{
-    if (r->failed++ == 0) {
-        r->first_status = st;
-        snprintf(r->first_error, sizeof(r->first_error), "%.200s: %.190s", name, msg);
-    }
 }
 
 /* Read the current member whole (it may be larger than its header says, or
@@ -223,12 +213,12 @@ static sg_status archive_scan(sgi_ctx *ctx, const sgi_peek *pk)
                 sgi_notice_encrypted(ctx, "encrypted archive (its list of files too)", NULL);
                 break;
             }
-            member_failed(r, SG_E_FORMAT, "(archive)", archive_error_string(a));
+            sgi_failure(&r->failed, SG_E_FORMAT, "(archive)", archive_error_string(a));
             break;
         }
         ctx->res->pub.format = format_name(a, pk);
         if (++r->members > ctx->eng->opt_max_members) {
-            member_failed(r, SG_E_LIMIT, "(archive)",
+            sgi_failure(&r->failed, SG_E_LIMIT, "(archive)",
                           "more members than --max-members; the rest not checked");
             break;
         }
@@ -242,7 +232,7 @@ static sg_status archive_scan(sgi_ctx *ctx, const sgi_peek *pk)
         }
         if (archive_entry_size_is_set(e) &&
             (unsigned long long)archive_entry_size(e) > ctx->eng->opt_max_part) {
-            member_failed(r, SG_E_LIMIT, name, "larger than --max-part; not checked");
+            sgi_failure(&r->failed, SG_E_LIMIT, name, "larger than --max-part; not checked");
             continue;
         }
         char *data = NULL;
@@ -250,22 +240,15 @@ static sg_status archive_scan(sgi_ctx *ctx, const sgi_peek *pk)
         char msg[400];
         sg_status st = SG_OK;
         if (!read_member(r, a, &data, &len, msg, sizeof(msg), &st)) {
-            member_failed(r, st, name, msg);
+            sgi_failure(&r->failed, st, name, msg);
             if (st != SG_E_FORMAT)
                 break; /* a limit: the archive as a whole is past it */
             continue;
         }
-        const char *fmt = NULL;
-        st = sgi_scan_nested(ctx, data, len, name, NULL, msg, sizeof(msg), &fmt);
+        sgi_scan_member(ctx, &r->failed, data, len, name, NULL);
         sgi_free(ctx->mem, data);
-        if (st != SG_OK)
-            member_failed(r, st, name, msg);
     }
-    if (r->failed == 1)
-        sgi_ctx_error(ctx, r->first_status, "%s", r->first_error);
-    else if (r->failed > 1)
-        sgi_ctx_error(ctx, r->first_status, "%llu members not fully checked; the first: %s",
-                      r->failed, r->first_error);
+    sgi_failures_report(ctx, &r->failed, "members");
 done:
     archive_read_free(a);
     sgi_free(ctx->mem, whole);

@@ -39,35 +39,16 @@ static void gmime_start(void)
 typedef struct mail {
     sgi_ctx *ctx;
     unsigned parts;
-    unsigned long long failed;
-    sg_status first_status;
-    char first_error[400];
+    sgi_failures failed;
     unsigned bodies, unnamed;
 } mail;
-
-static void failed(mail *m, sg_status st, const char *name, const char *msg)
-{
-    if (m->failed++ == 0) {
-        m->first_status = st;
-        snprintf(m->first_error, sizeof(m->first_error), "%.200s: %.190s", name, msg);
-    }
-}
-
-static void scan_member(mail *m, const char *name, const void *data, size_t n)
-{
-    char msg[400];
-    const char *fmt = NULL;
-    sg_status st = sgi_scan_nested(m->ctx, data, n, name, NULL, msg, sizeof(msg), &fmt);
-    if (st != SG_OK)
-        failed(m, st, name, msg);
-}
 
 /* The header fields a reader sees, as text: names and addresses. */
 static void headers(mail *m, GMimeMessage *msg)
 {
     /* (a first line that is no header field: the block is read as text,
      * not taken for a message again) */
-    GString *s = g_string_new("Header fields of the message\n");
+    GString *s = g_string_new(SGI_MAIL_HEADERS_TITLE);
     static const struct {
         const char *label;
         GMimeAddressType type;
@@ -89,8 +70,8 @@ static void headers(mail *m, GMimeMessage *msg)
     const char *subject = g_mime_message_get_subject(msg);
     if (subject)
         g_string_append_printf(s, "Subject: %s\n", subject);
-    if (s->len > strlen("Header fields of the message\n"))
-        scan_member(m, "headers", s->str, s->len);
+    if (s->len > strlen(SGI_MAIL_HEADERS_TITLE))
+        sgi_scan_member(m->ctx, &m->failed, s->str, s->len, "headers", NULL);
     g_string_free(s, TRUE);
 }
 
@@ -107,17 +88,10 @@ static GByteArray *content_of(mail *m, GMimePart *p, const char *name)
     GByteArray *b = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(out));
     GByteArray *copy = NULL;
     if (n < 0) {
-        failed(m, SG_E_FORMAT, name, "its encoding cannot be undone");
-    } else if (b->len > m->ctx->eng->opt_max_part) {
-        failed(m, SG_E_LIMIT, name, "larger than --max-part; not checked");
-    } else {
-        m->ctx->res->inflated += b->len;
-        if (m->ctx->res->inflated > m->ctx->eng->opt_max_inflated) {
-            failed(m, SG_E_LIMIT, name, "more than --max-inflated in one message");
-        } else {
-            copy = g_byte_array_sized_new(b->len);
-            g_byte_array_append(copy, b->data, b->len);
-        }
+        sgi_failure(&m->failed, SG_E_FORMAT, name, "its encoding cannot be undone");
+    } else if (sgi_member_fits(m->ctx, &m->failed, name, b->len)) {
+        copy = g_byte_array_sized_new(b->len);
+        g_byte_array_append(copy, b->data, b->len);
     }
     g_object_unref(out);
     return copy;
@@ -150,7 +124,7 @@ static void leaf(mail *m, GMimePart *p)
     GByteArray *b = content_of(m, p, name);
     if (!b)
         return;
-    scan_member(m, name, b->data, b->len);
+    sgi_scan_member(m->ctx, &m->failed, b->data, b->len, name, NULL);
     g_byte_array_unref(b);
 }
 
@@ -159,7 +133,7 @@ static void walk(mail *m, GMimeObject *o, int depth)
     if (!o || ++m->parts > MAX_PARTS || sgi_ctx_time_up(m->ctx))
         return;
     if (depth > 64) {
-        failed(m, SG_E_LIMIT, "(message)", "MIME parts nested more than 64 deep");
+        sgi_failure(&m->failed, SG_E_LIMIT, "(message)", "MIME parts nested more than 64 deep");
         return;
     }
     if (GMIME_IS_MULTIPART(o)) {
@@ -173,7 +147,7 @@ static void walk(mail *m, GMimeObject *o, int depth)
         if (inner) {
             char *raw = g_mime_object_to_string(GMIME_OBJECT(inner), NULL);
             if (raw) {
-                scan_member(m, "message.eml", raw, strlen(raw));
+                sgi_scan_member(m->ctx, &m->failed, raw, strlen(raw), "message.eml", NULL);
                 g_free(raw);
             }
         }
@@ -203,12 +177,8 @@ static sg_status email_scan(sgi_ctx *ctx, const sgi_peek *pk)
         headers(&m, msg);
         walk(&m, g_mime_message_get_mime_part(msg), 0);
         if (m.parts > MAX_PARTS)
-            failed(&m, SG_E_LIMIT, "(message)", "more than 10000 MIME parts; the rest not checked");
-        if (m.failed == 1)
-            sgi_ctx_error(ctx, m.first_status, "%s", m.first_error);
-        else if (m.failed > 1)
-            sgi_ctx_error(ctx, m.first_status, "%llu parts not fully checked; the first: %s",
-                          m.failed, m.first_error);
+            sgi_failure(&m.failed, SG_E_LIMIT, "(message)", "more than 10000 MIME parts; the rest not checked");
+        sgi_failures_report(ctx, &m.failed, "parts");
         g_object_unref(msg);
     }
     g_object_unref(parser);

@@ -51,7 +51,7 @@ typedef struct jsonr {
      * top level, only for JSON Lines), its rows the objects in it */
     size_t tab_at;
     bool tab_open, jsonl;
-    unsigned long long events; /* callbacks so far */
+    unsigned long long events; /* values begun and containers ended so far */
     char *cols[JSON_MAX_COLS]; /* the key paths, as in the file */
     size_t ncols;
 } jsonr;
@@ -59,7 +59,6 @@ typedef struct jsonr {
 /* Count the lines up to where the parser is now. */
 static void advance(jsonr *j)
 {
-    j->events++;
     size_t at = yajl_get_bytes_consumed(j->h);
     if (at > j->chunk_len)
         at = j->chunk_len;
@@ -71,7 +70,7 @@ static void advance(jsonr *j)
     }
 }
 
-/* The innermost frame in a table's row, or NULL (the row is st[tab_at+1]). */
+/* Is the value being read inside a table's row (the object st[tab_at+1])? */
 static bool in_row(const jsonr *j)
 {
     return j->tab_open && j->depth > j->tab_at && !j->st[j->tab_at + 1].array;
@@ -165,6 +164,7 @@ static const char *path_of(jsonr *j, size_t at)
 /* A value begins in the innermost frame: an array counts its elements. */
 static void element(jsonr *j)
 {
+    j->events++;
     jframe *f = &j->st[j->depth];
     if (f->array)
         f->index++;
@@ -172,7 +172,6 @@ static void element(jsonr *j)
 
 static int push(jsonr *j, bool array)
 {
-    j->events++;
     if (j->depth == JSON_MAX_DEPTH) {
         j->too_deep = true;
         return 0;
@@ -413,7 +412,7 @@ static sg_status json_scan(sgi_ctx *ctx, const sgi_peek *pk)
         advance(j);
         if (r == 0)
             break;
-        quiet = j->events > seen + 1 ? 0 : quiet + j->chunk_len;
+        quiet = j->events != seen ? 0 : quiet + j->chunk_len;
         seen = j->events;
         if (quiet > JSON_MAX_TOKEN) {
             sgi_ctx_error(ctx, SG_E_LIMIT, "JSON: more than %u MiB without a value ending (a "

@@ -28,18 +28,8 @@
 
 typedef struct msgr {
     sgi_ctx *ctx;
-    unsigned long long failed;
-    sg_status first_status;
-    char first_error[400];
+    sgi_failures failed;
 } msgr;
-
-static void failed(msgr *m, sg_status st, const char *name, const char *msg)
-{
-    if (m->failed++ == 0) {
-        m->first_status = st;
-        snprintf(m->first_error, sizeof(m->first_error), "%.200s: %.190s", name, msg);
-    }
-}
 
 /* A stream of dir whole, within --max-part and --max-inflated. */
 static unsigned char *stream(msgr *m, GsfInfile *dir, const char *name, size_t *n)
@@ -51,16 +41,11 @@ static unsigned char *stream(msgr *m, GsfInfile *dir, const char *name, size_t *
     sgi_ctx *ctx = m->ctx;
     gsf_off_t size = gsf_input_size(in);
     unsigned char *b = NULL;
-    if (size > 0 && (unsigned long long)size > ctx->eng->opt_max_part) {
-        failed(m, SG_E_LIMIT, name, "larger than --max-part; not checked");
-    } else if (size > 0) {
-        ctx->res->inflated += (unsigned long long)size;
-        if (ctx->res->inflated > ctx->eng->opt_max_inflated)
-            failed(m, SG_E_LIMIT, name, "more than --max-inflated in one message");
-        else if (!(b = sgi_malloc(ctx->mem, (size_t)size)))
-            failed(m, SG_E_NOMEM, name, "out of memory");
+    if (size > 0 && sgi_member_fits(ctx, &m->failed, name, (unsigned long long)size)) {
+        if (!(b = sgi_malloc(ctx->mem, (size_t)size)))
+            sgi_failure(&m->failed, SG_E_NOMEM, name, "out of memory");
         else if (!gsf_input_read(in, (size_t)size, b)) {
-            failed(m, SG_E_FORMAT, name, "cannot be read");
+            sgi_failure(&m->failed, SG_E_FORMAT, name, "cannot be read");
             sgi_free(ctx->mem, b);
             b = NULL;
         }
@@ -116,16 +101,6 @@ static bool prop_u32(msgr *m, GsfInfile *dir, size_t header, uint32_t tag, uint3
     return found;
 }
 
-static void scan_member(msgr *m, const char *name, const void *data, size_t n,
-                        const char *reason)
-{
-    char msg[400];
-    const char *fmt = NULL;
-    sg_status st = sgi_scan_nested(m->ctx, data, n, name, reason, msg, sizeof(msg), &fmt);
-    if (st != SG_OK)
-        failed(m, st, name, msg);
-}
-
 /* Children of dir whose names start with prefix, in name order (libgsf
  * keeps a storage's children sorted). */
 static void each_child(msgr *m, GsfInfile *dir, const char *prefix,
@@ -141,7 +116,7 @@ static void each_child(msgr *m, GsfInfile *dir, const char *prefix,
         if (sgi_ctx_time_up(m->ctx))
             return;
         if (++seen > MSG_MAX_CHILDREN) {
-            failed(m, SG_E_LIMIT, prefix, "more than 4096 of them; the rest not checked");
+            sgi_failure(&m->failed, SG_E_LIMIT, prefix, "more than 4096 of them; the rest not checked");
             return;
         }
         GsfInput *c = gsf_infile_child_by_index(dir, i);
@@ -188,7 +163,7 @@ typedef struct attach_ctx {
     unsigned n;
 } attach_ctx;
 
-static void message(msgr *m, GsfInfile *dir, const char *prefix, unsigned depth, bool top);
+static void message(msgr *m, GsfInfile *dir, const char *prefix, unsigned depth);
 
 static void attachment(msgr *m, GsfInfile *a, void *opaque)
 {
@@ -208,9 +183,9 @@ static void attachment(msgr *m, GsfInfile *a, void *opaque)
     if (inner && GSF_IS_INFILE(inner)) {
         snprintf(nm, sizeof(nm), "%s%s.msg", ac->prefix, *base ? base : "message");
         if (ac->depth + 1 >= MSG_MAX_DEPTH)
-            failed(m, SG_E_LIMIT, nm, "messages attached more than 8 deep; not checked");
+            sgi_failure(&m->failed, SG_E_LIMIT, nm, "messages attached more than 8 deep; not checked");
         else
-            message(m, GSF_INFILE(inner), nm, ac->depth + 1, false);
+            message(m, GSF_INFILE(inner), nm, ac->depth + 1);
     } else {
         if (*base)
             snprintf(nm, sizeof(nm), "%s%s", ac->prefix, base);
@@ -222,7 +197,7 @@ static void attachment(msgr *m, GsfInfile *a, void *opaque)
         size_t n;
         unsigned char *b = stream(m, a, "__substg1.0_37010102", &n);
         if (b)
-            scan_member(m, nm, b, n, NULL);
+            sgi_scan_member(m->ctx, &m->failed, b, n, nm, NULL);
         sgi_free(m->ctx->mem, b);
     }
     if (inner)
@@ -238,12 +213,12 @@ static void member_name(char *out, size_t n, const char *prefix, const char *nam
     snprintf(out, n, "%s%s%s", prefix, *prefix ? "!" : "", name);
 }
 
-static void message(msgr *m, GsfInfile *dir, const char *prefix, unsigned depth, bool top)
+static void message(msgr *m, GsfInfile *dir, const char *prefix, unsigned depth)
 {
     sgi_ctx *ctx = m->ctx;
     char nm[400];
     /* header fields, as read_email.c writes them */
-    static const char first[] = "Header fields of the message\n";
+    const char *first = SGI_MAIL_HEADERS_TITLE;
     sgi_text h;
     sgi_text_init(&h, ctx->mem, ctx->eng->opt_max_record);
     sgi_text_add(&h, first, strlen(first));
@@ -286,7 +261,7 @@ static void message(msgr *m, GsfInfile *dir, const char *prefix, unsigned depth,
     }
     if (h.len > strlen(first)) {
         member_name(nm, sizeof(nm), prefix, "headers");
-        scan_member(m, nm, h.p, h.len, NULL);
+        sgi_scan_member(m->ctx, &m->failed, h.p, h.len, nm, NULL);
     }
     sgi_text_free(&h);
     /* bodies */
@@ -294,20 +269,20 @@ static void message(msgr *m, GsfInfile *dir, const char *prefix, unsigned depth,
     sgi_text_init(&body, ctx->mem, ctx->eng->opt_max_part);
     if (prop_string(m, dir, 0x1000, &body)) {
         member_name(nm, sizeof(nm), prefix, "body");
-        scan_member(m, nm, body.p, body.len, NULL);
+        sgi_scan_member(m->ctx, &m->failed, body.p, body.len, nm, NULL);
     }
     body.len = 0;
     size_t hn = 0;
     unsigned char *html = stream(m, dir, "__substg1.0_10130102", &hn);
     if (html || prop_string(m, dir, 0x1013, &body)) {
         member_name(nm, sizeof(nm), prefix, "body.html");
-        scan_member(m, nm, html ? (const void *)html : body.p, html ? hn : body.len, NULL);
+        sgi_scan_member(m->ctx, &m->failed, html ? (const void *)html : body.p, html ? hn : body.len, nm, NULL);
     }
     sgi_free(ctx->mem, html);
     body.len = 0;
     if (prop_string(m, dir, 0x007D, &body)) {
         member_name(nm, sizeof(nm), prefix, "transport headers");
-        scan_member(m, nm, body.p, body.len, "transport headers");
+        sgi_scan_member(m->ctx, &m->failed, body.p, body.len, nm, "transport headers");
     }
     sgi_text_free(&body);
     sgi_text_free(&v);
@@ -316,7 +291,6 @@ static void message(msgr *m, GsfInfile *dir, const char *prefix, unsigned depth,
     snprintf(pre, sizeof(pre), "%s%s", prefix, *prefix ? "!" : "");
     attach_ctx ac = {pre, depth, 0};
     each_child(m, dir, "__attach_version1.0_", attachment, &ac);
-    (void)top;
 }
 
 bool sgi_msg_is(GsfInfile *ole)
@@ -341,10 +315,6 @@ void sgi_msg_scan(sgi_ctx *ctx, GsfInfile *ole)
     msgr m;
     memset(&m, 0, sizeof(m));
     m.ctx = ctx;
-    message(&m, ole, "", 0, true);
-    if (m.failed == 1)
-        sgi_ctx_error(ctx, m.first_status, "%s", m.first_error);
-    else if (m.failed > 1)
-        sgi_ctx_error(ctx, m.first_status, "%llu parts not fully checked; the first: %s",
-                      m.failed, m.first_error);
+    message(&m, ole, "", 0);
+    sgi_failures_report(ctx, &m.failed, "parts");
 }

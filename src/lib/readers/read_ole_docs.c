@@ -258,24 +258,12 @@ static sg_status doc_scan(sgi_ctx *ctx, GsfInfile *ole, sgi_cells *cells)
             deleted += x->len;
             vanished += h->len;
         }
-        if (vanished) {
-            char v[200];
-            snprintf(v, sizeof(v), "hidden text: %llu characters formatted not to show",
-                     vanished);
-            sg_location loc = {0};
-            loc.part = "main text";
-            sgi_emit(ctx, SGI_R_HIDDEN_VANISHED_TEXT, SGI_F_HIDDEN, "hidden text", v,
-                     strlen(v), v, &loc);
-        }
-        if (deleted) {
-            char v[200];
-            snprintf(v, sizeof(v), "tracked deletions: %llu characters deleted but kept",
-                     deleted);
-            sg_location loc = {0};
-            loc.part = "main text";
-            sgi_emit(ctx, SGI_R_HIDDEN_TRACKED_CHANGE, SGI_F_HIDDEN, "tracked deletion", v,
-                     strlen(v), v, &loc);
-        }
+        if (vanished)
+            sgi_emit_note(ctx, SGI_R_HIDDEN_VANISHED_TEXT, "hidden text", "main text", 0,
+                          "hidden text: %llu characters formatted not to show", vanished);
+        if (deleted)
+            sgi_emit_note(ctx, SGI_R_HIDDEN_TRACKED_CHANGE, "tracked deletion", "main text", 0,
+                          "tracked deletions: %llu characters deleted but kept", deleted);
     }
     for (int k = 0; k < STORIES; k++)
         for (int kind = 0; kind < 3; kind++)
@@ -472,21 +460,14 @@ static sg_status ppt_scan(sgi_ctx *ctx, GsfInfile *ole, sgi_cells *cells)
     if (p.nhid) {
         sgi_cells_text(cells, "hidden slides", p.hidden.p ? p.hidden.p : "", p.hidden.len,
                   SGI_F_HIDDEN, "hidden slide");
-        char v[200];
-        snprintf(v, sizeof(v), "%zu hidden slide%s (%zu characters of text)", p.nhid,
-                 p.nhid == 1 ? "" : "s", p.hidden.len);
-        sg_location loc = {0};
-        loc.part = "hidden slides";
-        sgi_emit(ctx, SGI_R_HIDDEN_SLIDE, SGI_F_HIDDEN, "hidden slide", v, strlen(v), v, &loc);
+        sgi_emit_note(ctx, SGI_R_HIDDEN_SLIDE, "hidden slide", "hidden slides", 0,
+                      "%zu hidden slide%s (%zu characters of text)", p.nhid,
+                      p.nhid == 1 ? "" : "s", p.hidden.len);
     }
     if (p.notes.len) {
         sgi_cells_text(cells, "notes", p.notes.p, p.notes.len, SGI_F_HIDDEN, "speaker notes");
-        char v[200];
-        snprintf(v, sizeof(v), "speaker notes (%zu characters)", p.notes.len);
-        sg_location loc = {0};
-        loc.part = "notes";
-        sgi_emit(ctx, SGI_R_HIDDEN_SPEAKER_NOTES, SGI_F_HIDDEN, "speaker notes", v, strlen(v),
-                 v, &loc);
+        sgi_emit_note(ctx, SGI_R_HIDDEN_SPEAKER_NOTES, "speaker notes", "notes", 0,
+                      "speaker notes (%zu characters)", p.notes.len);
     }
     sgi_text_free(&p.slides);
     sgi_text_free(&p.notes);

@@ -77,7 +77,6 @@ typedef struct rtfr {
     } meta[64]; /* reported once the text is scanned */
     size_t nmeta;
     char objclass[64];
-    unsigned long long objects;
     bool nomem;
 } rtfr;
 
@@ -180,7 +179,6 @@ static const struct {
     {"footerr", D_TEXT, NULL}, {"footerf", D_TEXT, NULL}, {"footnote", D_TEXT, NULL},
     {"fldrslt", D_TEXT, NULL}, {"result", D_TEXT, NULL}, {"shptxt", D_TEXT, NULL},
     {"shpinst", D_TEXT, NULL}, {"shppict", D_SKIP, NULL}, {"field", D_TEXT, NULL},
-    {"fldrslt", D_TEXT, NULL},
     /* hidden */
     {"info", D_INFO, NULL}, {"title", D_PROP, "title"}, {"subject", D_PROP, "subject"},
     {"author", D_PROP, "author"}, {"operator", D_PROP, "last saved by"},
@@ -272,15 +270,9 @@ static void group_end(rtfr *r, const rstate *s, const rstate *parent)
         break;
     }
     if (s->object && !parent->object) {
-        r->objects++;
-        const char *cls = r->objclass[0] ? r->objclass : "unknown class";
-        char *v = sgi_arena_printf(ar, "embedded object (%s)", cls);
-        sg_location loc = {0};
-        loc.part = "text";
-        loc.paragraph = (long long)r->npara + 1;
-        if (v)
-            sgi_emit(ctx, SGI_R_HIDDEN_EMBEDDED_OBJECT, SGI_F_HIDDEN, "embedded object", v,
-                     strlen(v), v, &loc);
+        sgi_emit_note(ctx, SGI_R_HIDDEN_EMBEDDED_OBJECT, "embedded object", "text",
+                      (long long)r->npara + 1, "embedded object (%s)",
+                      r->objclass[0] ? r->objclass : "unknown class");
         r->objclass[0] = '\0';
     }
 }
@@ -452,17 +444,6 @@ static bool parse(rtfr *r, const unsigned char *p, size_t n, const char **err)
 
 /* ---------------------------------------------------------------- reader */
 
-static void summary(rtfr *r, int rule, const char *reason, const char *what,
-                    unsigned long long paras, unsigned long long para)
-{
-    char v[200];
-    snprintf(v, sizeof(v), "%s: %llu paragraphs with text %s", reason, paras, what);
-    sg_location loc = {0};
-    loc.part = "text";
-    loc.paragraph = (long long)para;
-    sgi_emit(r->ctx, rule, SGI_F_HIDDEN, reason, v, strlen(v), v, &loc);
-}
-
 static sg_status rtf_scan(sgi_ctx *ctx, const sgi_peek *pk)
 {
     ctx->res->pub.format = "rtf";
@@ -494,11 +475,14 @@ static sg_status rtf_scan(sgi_ctx *ctx, const sgi_peek *pk)
     if (!ok)
         sgi_ctx_error(ctx, SG_E_LIMIT, "%s; not checked further", err);
     if (r->vanished)
-        summary(r, SGI_R_HIDDEN_VANISHED_TEXT, "hidden text", "formatted not to show",
-                r->vanished, r->first_vanished);
+        sgi_emit_note(ctx, SGI_R_HIDDEN_VANISHED_TEXT, "hidden text", "text",
+                      (long long)r->first_vanished,
+                      "hidden text: %llu paragraphs with text formatted not to show",
+                      r->vanished);
     if (r->deleted)
-        summary(r, SGI_R_HIDDEN_TRACKED_CHANGE, "tracked deletion", "deleted but kept",
-                r->deleted, r->first_deleted);
+        sgi_emit_note(ctx, SGI_R_HIDDEN_TRACKED_CHANGE, "tracked deletion", "text",
+                      (long long)r->first_deleted,
+                      "tracked deletion: %llu paragraphs with text deleted but kept", r->deleted);
 
     for (size_t i = 0; i < r->nmeta; i++)
         sgi_emit_metadata(ctx, &r->cells, SGI_R_HIDDEN_METADATA, "info", r->meta[i].what,

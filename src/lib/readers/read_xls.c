@@ -792,15 +792,10 @@ static void read_storages(xls *x, GsfInfile *ole)
             objects++;
         }
     }
-    if (objects) {
-        char v[200];
-        snprintf(v, sizeof(v), "%llu embedded object%s (MBD storages), not checked inside",
-                 objects, objects == 1 ? "" : "s");
-        sg_location loc = {0};
-        loc.part = "MBD";
-        sgi_emit(x->ctx, SGI_R_HIDDEN_EMBEDDED_OBJECT, SGI_F_HIDDEN, "embedded object", v,
-                 strlen(v), v, &loc);
-    }
+    if (objects)
+        sgi_emit_note(x->ctx, SGI_R_HIDDEN_EMBEDDED_OBJECT, "embedded object", "MBD", 0,
+                      "%llu embedded object%s (MBD storages), not checked inside", objects,
+                      objects == 1 ? "" : "s");
 }
 
 /* ------------------------------------------------------------- the file */
