@@ -37,7 +37,9 @@ LIB_SRC := $(wildcard src/lib/core/*.c src/lib/readers/*.c src/lib/detectors/*.c
 LIB_ASM := $(wildcard src/lib/detectors/*.S)
 CLI_SRC := $(wildcard src/cli/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(LIB_ASM:%.S=$(BUILD)/%.o)
-NAME_DATA := $(wildcard data/names/*.tsv data/names/*.txt)
+NAME_LISTS := data/names/first_names.tsv data/names/surnames.tsv data/names/common_words.txt \
+              data/names/english_words.txt
+NAME_TABLE := $(BUILD)/gen/names.bin
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -58,10 +60,20 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
-# the name lists are embedded as they are (.incbin), paths from the top
-$(BUILD)/%.o: %.S $(NAME_DATA)
+# the name lists, hashed once here into the table the library embeds
+# (src/lib/detectors/names_table.h); the generator runs on this machine,
+# so it is built without the sanitizers and flags of the library's build
+HOSTCC ?= cc
+$(BUILD)/gen/mknames: src/gen/mknames.c src/lib/detectors/names_table.h
 	@mkdir -p $(dir $@)
-	$(CC) $(EXTRA_CFLAGS) -c $< -o $@
+	$(HOSTCC) -std=c17 -O2 -Wall -Wextra -o $@ $<
+
+$(NAME_TABLE): $(BUILD)/gen/mknames $(NAME_LISTS)
+	$(BUILD)/gen/mknames $(NAME_LISTS) $@
+
+$(BUILD)/%.o: %.S $(NAME_TABLE)
+	@mkdir -p $(dir $@)
+	$(CC) $(EXTRA_CFLAGS) -DNAMES_TABLE='"$(NAME_TABLE)"' -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@

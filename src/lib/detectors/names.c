@@ -27,6 +27,7 @@
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
 #include "../sg_private.h"
+#include "names_table.h"
 
 #include <string.h>
 #ifdef __SSE2__
@@ -34,58 +35,42 @@
 #endif
 #include <strings.h>
 
-extern const char sgi_names_first[], sgi_names_first_end[];
-extern const char sgi_names_last[], sgi_names_last_end[];
-extern const char sgi_names_common[], sgi_names_common_end[];
-extern const char sgi_names_words[], sgi_names_words_end[];
+extern const unsigned char sgi_names_blob_start[], sgi_names_blob_end[];
 
-#define F_FIRST 1u
-#define F_LAST 2u
+#define F_FIRST SGI_NAME_FIRST
+#define F_LAST SGI_NAME_LAST
 #define F_TITLE 4u    /* a title or rank (as written: capitalised) */
 #define F_LONG 8u     /* a rank written in full */
 #define F_CONTEXT 16u /* a word after which names are people's */
 #define F_PLACE 32u   /* a place's last word */
 #define F_PREFIX 64u  /* a word that starts places */
 
+/* a title, context or place word */
 typedef struct name_entry {
-    const char *s; /* in the embedded list, original case */
+    const char *s; /* as listed below */
     uint32_t len;
-    uint8_t flags; /* F_FIRST, F_LAST */
-    uint8_t weak;  /* 0 a name; 1 also a word; 2 a word often capitalised */
-    uint32_t births;  /* first name: births 1996-2024 */
-    uint32_t per100k; /* surname: per 100,000 people */
+    uint8_t flags; /* F_TITLE ... F_PREFIX */
 } name_entry;
 
 struct sgi_names {
-    name_entry *v;
-    size_t n, cap;
-    uint32_t *slot; /* index + 1, 0 empty */
+    /* the name lists, compiled by make (names_table.h), used in place */
+    const sgi_name_rec *v;
+    const uint32_t *slot; /* index + 1, 0 empty */
     size_t mask;
+    const char *pool;
     /* titles, context and place words: small, looked up for every word */
     name_entry fw[512];
     size_t nfw;
     uint16_t fslot[1024];
-    /* the English word list: offsets of its words, open addressing */
-    uint32_t *words;
+    /* the English word list: 1 + offsets of its words in pool */
+    const uint32_t *words;
     size_t wmask;
     uint32_t fw_len[32]; /* bit n: a function word of n letters starts with this letter */
     uint32_t cx_len[32]; /* the same for context words (looked for in lower case) */
 };
 
-static inline unsigned char low(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
-}
-
-static uint64_t hash_ci(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= low((unsigned char)s[i]);
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
+#define low sgi_names_low
+#define hash_ci sgi_names_hash
 
 static bool eq_ci(const char *a, const char *b, size_t n)
 {
@@ -173,7 +158,7 @@ static size_t fold(const char *s, size_t n, char *out)
     return o;
 }
 
-static name_entry *lookup(const struct sgi_names *t, const char *s, size_t n)
+static const sgi_name_rec *lookup(const struct sgi_names *t, const char *s, size_t n)
 {
     if (!t || !t->slot || n == 0 || n > 64)
         return NULL;
@@ -186,8 +171,8 @@ static name_entry *lookup(const struct sgi_names *t, const char *s, size_t n)
     }
     size_t j = (size_t)hash_ci(s, n) & t->mask;
     while (t->slot[j]) {
-        name_entry *e = &t->v[t->slot[j] - 1];
-        if (e->len == n && eq_ci(e->s, s, n))
+        const sgi_name_rec *e = &t->v[t->slot[j] - 1];
+        if (e->len == n && eq_ci(t->pool + e->s, s, n))
             return e;
         j = (j + 1) & t->mask;
     }
@@ -206,77 +191,27 @@ static name_entry *fw_lookup(const struct sgi_names *t, const char *s, size_t n)
     return NULL;
 }
 
-static name_entry *insert(const sgi_mem *mem, struct sgi_names *t, const char *s, size_t n)
+/* The compiled lists, if the blob make embedded is whole. */
+static bool map_lists(struct sgi_names *t)
 {
-    name_entry *e = lookup(t, s, n);
-    if (e)
-        return e;
-    if (t->n == t->cap)
-        return NULL; /* sized in advance */
-    e = &t->v[t->n++];
-    memset(e, 0, sizeof(*e));
-    e->s = s;
-    e->len = (uint32_t)n;
-    size_t j = (size_t)hash_ci(s, n) & t->mask;
-    while (t->slot[j])
-        j = (j + 1) & t->mask;
-    t->slot[j] = (uint32_t)t->n;
-    (void)mem;
-    return e;
-}
-
-static size_t count_lines(const char *p, const char *end)
-{
-    size_t n = 0;
-    for (; p < end; p++)
-        n += *p == '\n';
-    return n;
-}
-
-/* Each line "name<TAB>number"; fn gets both. */
-static void each_line(const char *p, const char *end,
-                      void (*fn)(struct sgi_names *, const char *, size_t, unsigned long),
-                      struct sgi_names *t)
-{
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *e = nl ? nl : end;
-        const char *tab = memchr(p, '\t', (size_t)(e - p));
-        if (tab && tab > p) {
-            unsigned long v = 0;
-            for (const char *q = tab + 1; q < e && *q >= '0' && *q <= '9'; q++)
-                v = v * 10 + (unsigned long)(*q - '0');
-            fn(t, p, (size_t)(tab - p), v);
-        }
-        p = e + 1;
-    }
-}
-
-static const sgi_mem *build_mem;
-
-static void add_first(struct sgi_names *t, const char *s, size_t n, unsigned long v)
-{
-    name_entry *e = insert(build_mem, t, s, n);
-    if (e) {
-        e->flags |= F_FIRST;
-        e->births = (uint32_t)SGI_MIN(v, 0xFFFFFFFFul);
-    }
-}
-
-static void add_last(struct sgi_names *t, const char *s, size_t n, unsigned long v)
-{
-    name_entry *e = insert(build_mem, t, s, n);
-    if (e) {
-        e->flags |= F_LAST;
-        e->per100k = (uint32_t)SGI_MIN(v, 0xFFFFFFFFul);
-    }
-}
-
-static void add_weak(struct sgi_names *t, const char *s, size_t n, unsigned long v)
-{
-    name_entry *e = lookup(t, s, n);
-    if (e)
-        e->weak = (uint8_t)SGI_MIN(v, 2ul);
+    const unsigned char *b = sgi_names_blob_start;
+    size_t size = (size_t)(sgi_names_blob_end - sgi_names_blob_start);
+    sgi_names_blob h;
+    if (size < sizeof(h))
+        return false;
+    memcpy(&h, b, sizeof(h));
+    if (h.magic != SGI_NAMES_MAGIC || h.size > size || (h.recs | h.slots | h.wslots) & 3 ||
+        h.recs + (uint64_t)h.n * sizeof(sgi_name_rec) > h.size ||
+        h.slots + ((uint64_t)h.mask + 1) * 4 > h.size ||
+        h.wslots + ((uint64_t)h.wmask + 1) * 4 > h.size || h.pool + (uint64_t)h.pool_len > h.size)
+        return false;
+    t->v = (const sgi_name_rec *)(const void *)(b + h.recs);
+    t->slot = (const uint32_t *)(const void *)(b + h.slots);
+    t->mask = h.mask;
+    t->words = (const uint32_t *)(const void *)(b + h.wslots);
+    t->wmask = h.wmask;
+    t->pool = (const char *)b + h.pool;
+    return true;
 }
 
 sg_status sgi_names_build(const sgi_mem *mem, struct sgi_names **out)
@@ -285,44 +220,10 @@ sg_status sgi_names_build(const sgi_mem *mem, struct sgi_names **out)
     struct sgi_names *t = sgi_calloc(mem, 1, sizeof(*t));
     if (!t)
         return SG_E_NOMEM;
-    t->cap = count_lines(sgi_names_first, sgi_names_first_end) +
-             count_lines(sgi_names_last, sgi_names_last_end) + 512;
-    size_t slots = 1;
-    while (slots < t->cap * 2)
-        slots <<= 1;
-    t->mask = slots - 1;
-    t->v = sgi_calloc(mem, t->cap, sizeof(name_entry));
-    t->slot = sgi_calloc(mem, slots, sizeof(uint32_t));
-    if (!t->v || !t->slot) {
-        sgi_names_free(mem, t);
-        return SG_E_NOMEM;
+    if (!map_lists(t)) {
+        sgi_free(mem, t);
+        return SG_E_ENGINE; /* make embedded a damaged table */
     }
-    /* the word list: each slot holds 1 + the offset of a word's first byte */
-    size_t nw = count_lines(sgi_names_words, sgi_names_words_end);
-    size_t wslots = 1;
-    while (wslots < nw * 2 + 2)
-        wslots <<= 1;
-    t->wmask = wslots - 1;
-    t->words = sgi_calloc(mem, wslots, sizeof(uint32_t));
-    if (!t->words) {
-        sgi_names_free(mem, t);
-        return SG_E_NOMEM;
-    }
-    for (const char *p = sgi_names_words; p < sgi_names_words_end;) {
-        const char *nl = memchr(p, '\n', (size_t)(sgi_names_words_end - p));
-        const char *e = nl ? nl : sgi_names_words_end;
-        if (e > p) {
-            size_t j = (size_t)hash_ci(p, (size_t)(e - p)) & t->wmask;
-            while (t->words[j])
-                j = (j + 1) & t->wmask;
-            t->words[j] = (uint32_t)(p - sgi_names_words) + 1;
-        }
-        p = e + 1;
-    }
-    build_mem = mem; /* engines are compiled on one thread; used only here */
-    each_line(sgi_names_first, sgi_names_first_end, add_first, t);
-    each_line(sgi_names_last, sgi_names_last_end, add_last, t);
-    each_line(sgi_names_common, sgi_names_common_end, add_weak, t);
     static const struct {
         const char *const *list;
         unsigned flag;
@@ -356,11 +257,6 @@ sg_status sgi_names_build(const sgi_mem *mem, struct sgi_names **out)
 
 void sgi_names_free(const sgi_mem *mem, struct sgi_names *t)
 {
-    if (!t)
-        return;
-    sgi_free(mem, t->words);
-    sgi_free(mem, t->v);
-    sgi_free(mem, t->slot);
     sgi_free(mem, t);
 }
 
@@ -371,10 +267,8 @@ static bool english_word(const struct sgi_names *t, const char *s, size_t n)
         return false;
     size_t j = (size_t)hash_ci(s, n) & t->wmask;
     while (t->words[j]) {
-        const char *w = sgi_names_words + t->words[j] - 1;
-        const char *end = memchr(w, '\n', (size_t)(sgi_names_words_end - w));
-        size_t len = end ? (size_t)(end - w) : (size_t)(sgi_names_words_end - w);
-        if (len == n && eq_ci(w, s, n))
+        const unsigned char *w = (const unsigned char *)t->pool + t->words[j] - 1;
+        if (w[0] == n && eq_ci((const char *)w + 1, s, n))
             return true;
         j = (j + 1) & t->wmask;
     }
@@ -389,7 +283,7 @@ bool sgi_names_is_word(const struct sgi_names *t, const char *s, size_t n)
 bool sgi_names_known(const struct sgi_names *t, const char *s, size_t n, bool *first,
                      bool *last, int *weak)
 {
-    const name_entry *e = lookup(t, s, n);
+    const sgi_name_rec *e = lookup(t, s, n);
     if (!e)
         return false;
     if (first)
@@ -417,7 +311,7 @@ typedef struct tok {
     unsigned char fw;      /* title, context, place flags */
     const name_entry *fwe; /* its entry there */
     bool looked;           /* ne looked up (names: only when a pattern asks) */
-    const name_entry *ne;
+    const sgi_name_rec *ne;
 } tok;
 
 typedef struct walker {
@@ -438,7 +332,7 @@ static bool capital(const tok *t)
 }
 
 /* The word's entry on the name lists (capitalised words only). */
-static const name_entry *ent(const walker *k, tok *t)
+static const sgi_name_rec *ent(const walker *k, tok *t)
 {
     if (!t->looked) {
         t->looked = true;
@@ -455,7 +349,7 @@ static bool has_fw(const tok *t, unsigned f)
 
 static bool has_name(const walker *k, tok *t, unsigned f)
 {
-    const name_entry *e = ent(k, t);
+    const sgi_name_rec *e = ent(k, t);
     return e && (e->flags & f);
 }
 
@@ -503,7 +397,7 @@ static bool surname(const walker *k, tok *t)
  * also a very common name ("John", "Smith") counts as a name. */
 static int weak(const walker *k, tok *t)
 {
-    const name_entry *e = ent(k, t);
+    const sgi_name_rec *e = ent(k, t);
     if (!e)
         return 0;
     if (e->weak == 1 && (e->births >= 20000 || e->per100k >= 100))
@@ -736,7 +630,7 @@ static bool place_name(const walker *k, tok *f, tok *l)
 {
     if (!has_fw(l, F_PLACE))
         return false;
-    const name_entry *e = ent(k, l);
+    const sgi_name_rec *e = ent(k, l);
     return !(e && e->per100k >= 50 && weak(k, f) == 0);
 }
 
@@ -749,7 +643,7 @@ static bool pair_ok(walker *k, tok *f, tok *l)
     if (wl == 2 && wf >= 1)
         return false;
     if (wf == 1 && wl == 1) { /* two dictionary words: both fairly common names */
-        const name_entry *ef = ent(k, f), *el = ent(k, l);
+        const sgi_name_rec *ef = ent(k, f), *el = ent(k, l);
         return ef && el && ef->births >= 2000 && el->per100k >= 20;
     }
     return true;
