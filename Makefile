@@ -7,7 +7,7 @@
 #   make asan-bin    only the tool with ASan + UBSan (tests/sweep.sh: a corpus sweep)
 #   make tsan        the threaded CLI tests under ThreadSanitizer (build-tsan/)
 #   make fuzz        libFuzzer targets (clang), see tests/fuzz/README.md
-#   make bench       the text/CSV benchmark beside ripgrep (bench/README.md)
+#   make bench       bench/run: every workload beside its peers, one table (bench/README.md)
 #   make bench-pdf   PDF pages per second beside pdftotext and mutool
 #   make bench-prefilter   Vectorscan vs the token pass (bench/prefilter_bench.c)
 #
@@ -17,8 +17,9 @@ CC      ?= cc
 BUILD   ?= build
 OPT     ?= -O2
 WERROR  ?= 0
-PKGS    := libhs libcrypto libzip libarchive gmime-3.0 libgsf-1 expat libexif libiptcdata libheif zlib yaml-0.1 yajl libseccomp libpcre2-8
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) mupdf)
+PKGS    := libhs libcrypto libzip libarchive gmime-3.0 libgsf-1 expat libexif libiptcdata zlib yaml-0.1 yajl libseccomp libpcre2-8
+# libheif: headers only; read_image.c opens it when it meets a HEIF image
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libheif mupdf)
 # MuPDF links statically (Debian ships only libmupdf.a); its .pc file
 # leaves out harfbuzz, which its HTML layout code needs
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) $(shell pkg-config --static --libs mupdf) -lharfbuzz
@@ -48,7 +49,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB := $(BUILD)/libspillguard.a
 BIN := $(BUILD)/spillguard
 
-.PHONY: asan-bin print-libs all test unit cli-test replay asan tsan fuzz bench bench-pdf bench-prefilter clean format lint
+.PHONY: asan-bin print-libs all test unit cli-test replay asan tsan fuzz bench bench-pdf bench-prefilter bench-startup clean format lint
 
 all: $(BIN)
 
@@ -144,7 +145,13 @@ fuzz:
 	$(MAKE) -C tests/fuzz
 
 bench: $(BIN)
-	bench/text_bench.sh
+	bench/run
+
+$(BUILD)/bench/startup_bench: bench/startup_bench.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+bench-startup: $(BUILD)/bench/startup_bench
 
 bench-pdf: $(BIN)
 	bench/pdf_bench.sh

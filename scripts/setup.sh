@@ -37,7 +37,7 @@ pkgs="$pkgs libiptcdata0-dev libheif-dev libyaml-dev libyajl-dev libseccomp-dev 
 [ $want_test = 1 ] && pkgs="$pkgs libcmocka-dev python3 python3-jsonschema"
 [ $want_test = 1 ] && pkgs="$pkgs libreoffice-calc-nogui libreoffice-writer-nogui libreoffice-impress-nogui"
 [ $want_test = 1 ] && pkgs="$pkgs qpdf poppler-utils python3-openpyxl python3-pil mat2 zip p7zip-full xz-utils zstd binutils time"
-[ $want_bench = 1 ] && pkgs="$pkgs ripgrep time python3 poppler-utils mupdf-tools python3-reportlab python3-openpyxl"
+[ $want_bench = 1 ] && pkgs="$pkgs ripgrep time python3 poppler-utils mupdf-tools python3-reportlab python3-openpyxl python3-xlsxwriter python3-docx mat2 unzip nodejs"
 
 missing=""
 for p in $pkgs; do
