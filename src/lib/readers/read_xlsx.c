@@ -1037,7 +1037,7 @@ static void read_sheet(xlsx *x, xlsx_sheet *sh, const persons *pe)
     sgi_text_init(&p.fml, x->ox.ctx->mem, 64 * 1024);
     sgi_cells_begin(&x->ox.cells, SGI_CELLS_TABLE, sh->part, sh->name, p.flags, p.reason);
     static const sgi_xml_handlers h = {sheet_start, sheet_end, sheet_text};
-    sg_status st = sgi_xml_member(&x->ox.zip, (size_t)i, &h, &p);
+    sg_status st = sgi_xml_member_fast(&x->ox.zip, (size_t)i, &h, &p);
     end_row(&p);
     sg_status st2 = sgi_cells_end(&x->ox.cells, sh->state == 0);
     if (st == SG_OK && st2 != SG_OK)
@@ -1510,7 +1510,7 @@ sg_status sgi_xlsx_read(sgi_ooxml *ox, const char *main)
     if (si >= 0) {
         sst_parse sp = {&x, false, false, false};
         static const sgi_xml_handlers h = {sst_start, sst_end, sst_text};
-        st = sgi_xml_member(&x.ox.zip, (size_t)si, &h, &sp);
+        st = sgi_xml_member_fast(&x.ox.zip, (size_t)si, &h, &sp);
     }
     rel = sgi_rels_by_type(&x.wb_rels, "styles", NULL);
     if (st == SG_OK)

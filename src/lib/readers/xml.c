@@ -13,11 +13,12 @@
 
 #include <expat.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_DEPTH 1024
 
 struct sgi_xml {
-    XML_Parser p;
+    XML_Parser p; /* NULL on the fast path */
     const sgi_xml_handlers *h;
     void *opaque;
     unsigned depth;
@@ -55,7 +56,8 @@ static void stop(sgi_xml *x, sg_status st, const char *msg)
         x->st = st;
         snprintf(x->msg, sizeof(x->msg), "%s", msg);
     }
-    XML_StopParser(x->p, XML_FALSE);
+    if (x->p)
+        XML_StopParser(x->p, XML_FALSE);
 }
 
 
@@ -180,5 +182,609 @@ sg_status sgi_xml_buffer(const char *buf, size_t len, const sgi_xml_handlers *h,
     if (st != SG_OK && err)
         snprintf(err, errlen, "%s", x.msg);
     XML_ParserFree(x.p);
+    return st;
+}
+
+/* ------------------------------------------------------------ fast path
+ *
+ * A worksheet of a million rows is 300 MB of XML of one simple shape
+ * (<row><c r="A1" t="s"><v>0</v></c>...), and expat took 40% of such a
+ * scan, more than inflating it. sgi_xml_member_fast reads the XML that
+ * spreadsheet writers emit with a tokenizer made for it, and calls the
+ * same handlers with the same arguments as the expat path (local names,
+ * prefixed attribute names, entities and character references decoded).
+ *
+ * It keeps expat's rules that matter here: tags must nest and match,
+ * attributes be quoted, entities be the five predefined ones or
+ * character references (anything else is an error, so no entity can
+ * expand), depth is capped; damaged XML is an error, never a guess. What
+ * it does not take on, it leaves to expat before any handler runs: a
+ * document type declaration, an encoding other than UTF-8 or ASCII, a
+ * UTF-16 byte order mark. It does not check that names and text are
+ * valid UTF-8 (the detectors take any bytes) nor normalise line ends in
+ * text (Excel escapes them).
+ *
+ * Input arrives in chunks; a token cut by a chunk's end is carried over
+ * (at most FAST_MAX_TOKEN bytes: a longer tag is refused). */
+
+#define FAST_MAX_TOKEN (1u << 20)
+#define FAST_MAX_ATTRS 256
+
+typedef struct fastx {
+    sgi_xml *x;
+    const sgi_mem *mem;
+    char *carry;
+    size_t ncarry, capcarry;
+    char *scratch; /* a tag's names and values, NUL-terminated */
+    size_t capscratch;
+    const char *attrs[2 * FAST_MAX_ATTRS + 1];
+    char *stack; /* open elements' qualified names, NUL-terminated */
+    size_t nstack, capstack;
+    size_t open[MAX_DEPTH + 1]; /* where each starts in stack */
+    bool started;               /* a handler has been called */
+    bool fallback;              /* leave this document to expat */
+    bool root_done;
+    bool at_start;
+    bool after_cr; /* the last text byte was a CR, made a line feed */
+    unsigned long long pos; /* bytes before the current buffer */
+} fastx;
+
+static bool fx_fail(fastx *f, sg_status st, const char *what, size_t at)
+{
+    char m[160];
+    snprintf(m, sizeof(m), "malformed XML at byte %llu: %s", f->pos + at, what);
+    stop(f->x, st, m);
+    return false;
+}
+
+static bool fx_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Decode the reference at p (p[0] == '&', ';' at p + n - 1) into out (up
+ * to 4 bytes); its length, or 0 if it is no reference XML allows here. */
+static size_t fx_entity(const char *p, size_t n, char *out)
+{
+    if (n == 4 && memcmp(p, "&lt;", 4) == 0)
+        return out[0] = '<', 1;
+    if (n == 4 && memcmp(p, "&gt;", 4) == 0)
+        return out[0] = '>', 1;
+    if (n == 5 && memcmp(p, "&amp;", 5) == 0)
+        return out[0] = '&', 1;
+    if (n == 6 && memcmp(p, "&quot;", 6) == 0)
+        return out[0] = '"', 1;
+    if (n == 6 && memcmp(p, "&apos;", 6) == 0)
+        return out[0] = '\'', 1;
+    if (n < 4 || p[1] != '#')
+        return 0;
+    unsigned long c = 0;
+    size_t i = 2;
+    bool hex = p[2] == 'x';
+    if (hex)
+        i++;
+    if (i >= n - 1)
+        return 0;
+    for (; i < n - 1; i++) {
+        unsigned char d = (unsigned char)p[i];
+        unsigned v = d >= '0' && d <= '9'   ? d - '0'
+                     : hex && (d | 32) >= 'a' && (d | 32) <= 'f' ? (d | 32) - 'a' + 10
+                                                                  : 99;
+        if (v == 99 || c > 0x10FFFF)
+            return 0;
+        c = c * (hex ? 16 : 10) + v;
+    }
+    if (c == 0 || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF) ||
+        (c < 0x20 && c != 9 && c != 10 && c != 13) || c == 0xFFFE || c == 0xFFFF)
+        return 0;
+    if (c < 0x80) {
+        out[0] = (char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        out[0] = (char)(0xC0 | c >> 6);
+        out[1] = (char)(0x80 | (c & 63));
+        return 2;
+    }
+    if (c < 0x10000) {
+        out[0] = (char)(0xE0 | c >> 12);
+        out[1] = (char)(0x80 | (c >> 6 & 63));
+        out[2] = (char)(0x80 | (c & 63));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | c >> 18);
+    out[1] = (char)(0x80 | (c >> 12 & 63));
+    out[2] = (char)(0x80 | (c >> 6 & 63));
+    out[3] = (char)(0x80 | (c & 63));
+    return 4;
+}
+
+static void fx_text_raw(fastx *f, const char *s, size_t n)
+{
+    while (n && f->x->st == SG_OK) {
+        int k = n > (1u << 30) ? 1 << 30 : (int)n;
+        f->x->h->text(f->x->opaque, s, k);
+        s += k;
+        n -= (size_t)k;
+    }
+}
+
+/* Text to the handler, line ends made line feeds as XML wants (CR LF and
+ * a lone CR are LF). */
+static void fx_text_out(fastx *f, const char *s, size_t n)
+{
+    if (!n || !f->x->h->text)
+        return;
+    f->started = true;
+    if (f->after_cr && s[0] == '\n')
+        s++, n--;
+    f->after_cr = false;
+    const char *cr;
+    while (n && (cr = memchr(s, '\r', n)) != NULL) {
+        fx_text_raw(f, s, (size_t)(cr - s));
+        fx_text_raw(f, "\n", 1);
+        n -= (size_t)(cr - s) + 1;
+        s = cr + 1;
+        if (n && s[0] == '\n')
+            s++, n--;
+        else if (!n)
+            f->after_cr = true;
+    }
+    fx_text_raw(f, s, n);
+}
+
+/* Text from an entity or CDATA: no line-end folding across it. */
+static void fx_text_lit(fastx *f, const char *s, size_t n)
+{
+    f->after_cr = false;
+    if (n && f->x->h->text) {
+        f->started = true;
+        fx_text_raw(f, s, n);
+    }
+}
+
+/* Text from p[i] to p[end] (a '<' or the buffer's end). Returns where it
+ * stopped: end, or an '&' whose reference the buffer cuts (more to come),
+ * or SIZE_MAX after an error. */
+static size_t fx_text(fastx *f, const char *p, size_t i, size_t end, bool more)
+{
+    unsigned depth = f->x->depth;
+    while (i < end) {
+        const char *amp = memchr(p + i, '&', end - i);
+        size_t stop_at = amp ? (size_t)(amp - p) : end;
+        if (depth) {
+            fx_text_out(f, p + i, stop_at - i);
+        } else {
+            for (size_t k = i; k < stop_at; k++)
+                if (!fx_ws(p[k]))
+                    return fx_fail(f, SG_E_FORMAT, "text outside the root element", k), SIZE_MAX;
+        }
+        if (f->x->st != SG_OK)
+            return SIZE_MAX;
+        if (!amp)
+            return end;
+        i = stop_at;
+        size_t lim = end - i < 12 ? end - i : 12;
+        const char *semi = memchr(p + i, ';', lim);
+        if (!semi) {
+            if (more && end - i < 12)
+                return i; /* cut by the chunk */
+            return fx_fail(f, SG_E_FORMAT, "undefined entity", i), SIZE_MAX;
+        }
+        char out[4];
+        size_t n = fx_entity(p + i, (size_t)(semi - (p + i)) + 1, out);
+        if (!n || !depth)
+            return fx_fail(f, SG_E_FORMAT, "undefined entity", i), SIZE_MAX;
+        fx_text_lit(f, out, n);
+        if (f->x->st != SG_OK)
+            return SIZE_MAX;
+        i = (size_t)(semi - p) + 1;
+    }
+    return end;
+}
+
+/* The '>' closing the tag that starts at p[i] (quotes respected), or
+ * SIZE_MAX if the buffer ends first. */
+static size_t fx_tag_end(const char *p, size_t i, size_t n)
+{
+    for (size_t k = i + 1; k < n; k++) {
+        char c = p[k];
+        if (c == '>')
+            return k;
+        if (c == '"' || c == '\'') {
+            const char *e = memchr(p + k + 1, c, n - k - 1);
+            if (!e)
+                return SIZE_MAX;
+            k = (size_t)(e - p);
+        }
+    }
+    return SIZE_MAX;
+}
+
+static bool fx_name_char(unsigned char c)
+{
+    return !(fx_ws((char)c) || c == '/' || c == '>' || c == '=' || c == '<' || c == '"' ||
+             c == '\'' || c == '&');
+}
+
+/* A start tag p[i..gt] (gt: its '>'). */
+static bool fx_start(fastx *f, const char *p, size_t i, size_t gt)
+{
+    sgi_xml *x = f->x;
+    if (f->root_done)
+        return fx_fail(f, SG_E_FORMAT, "junk after the document element", i);
+    size_t len = gt - i + 1;
+    if (len * 2 + 16 > f->capscratch) {
+        size_t cap = len * 2 + 16;
+        char *s = sgi_malloc(f->mem, cap);
+        if (!s)
+            return fx_fail(f, SG_E_NOMEM, "out of memory", i);
+        sgi_free(f->mem, f->scratch);
+        f->scratch = s;
+        f->capscratch = cap;
+    }
+    char *o = f->scratch;
+    size_t k = i + 1;
+    size_t ns = k;
+    while (k < gt && fx_name_char((unsigned char)p[k]))
+        k++;
+    if (k == ns)
+        return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", i);
+    size_t qlen = k - ns;
+    memcpy(o, p + ns, qlen);
+    o[qlen] = '\0';
+    char *qname = o;
+    o += qlen + 1;
+    size_t na = 0;
+    bool empty = false;
+    for (;;) {
+        bool gap = false;
+        while (k < gt && fx_ws(p[k]))
+            k++, gap = true;
+        if (k == gt)
+            break;
+        if (p[k] == '/') {
+            if (k + 1 != gt)
+                return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", k);
+            empty = true;
+            break;
+        }
+        if (!gap)
+            return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", k);
+        size_t an = k;
+        while (k < gt && fx_name_char((unsigned char)p[k]))
+            k++;
+        if (k == an || na == FAST_MAX_ATTRS)
+            return fx_fail(f, na == FAST_MAX_ATTRS ? SG_E_LIMIT : SG_E_FORMAT,
+                           na == FAST_MAX_ATTRS ? "too many attributes"
+                                                : "not well-formed (invalid token)",
+                           k);
+        size_t anl = k - an;
+        while (k < gt && fx_ws(p[k]))
+            k++;
+        if (k >= gt || p[k] != '=')
+            return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", k);
+        k++;
+        while (k < gt && fx_ws(p[k]))
+            k++;
+        if (k >= gt || (p[k] != '"' && p[k] != '\''))
+            return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", k);
+        char q = p[k++];
+        const char *e = memchr(p + k, q, gt - k);
+        if (!e)
+            return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", k);
+        size_t vend = (size_t)(e - p);
+        f->attrs[2 * na] = o;
+        memcpy(o, p + an, anl);
+        o[anl] = '\0';
+        o += anl + 1;
+        f->attrs[2 * na + 1] = o;
+        for (; k < vend; k++) {
+            char c = p[k];
+            if (c == '<')
+                return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", k);
+            if (c == '&') {
+                const char *semi = memchr(p + k, ';', vend - k < 12 ? vend - k : 12);
+                char out[4];
+                size_t dn = semi ? fx_entity(p + k, (size_t)(semi - (p + k)) + 1, out) : 0;
+                if (!dn)
+                    return fx_fail(f, SG_E_FORMAT, "undefined entity", k);
+                memcpy(o, out, dn);
+                o += dn;
+                k = (size_t)(semi - p);
+            } else if (c == '\r' && k + 1 < vend && p[k + 1] == '\n') {
+                continue; /* CR LF is one line end, then one space */
+            } else {
+                /* attribute values are normalised: whitespace is a space */
+                *o++ = fx_ws(c) ? ' ' : c;
+            }
+        }
+        *o++ = '\0';
+        k = vend + 1;
+        na++;
+    }
+    f->attrs[2 * na] = NULL;
+    if (x->depth + 1 > MAX_DEPTH)
+        return fx_fail(f, SG_E_LIMIT, "XML nested too deep", i);
+    if ((++x->elements & 4095) == 0 && x->ctx && sgi_ctx_time_up(x->ctx)) {
+        stop(x, SG_E_LIMIT, "--timeout reached");
+        return false;
+    }
+    f->started = true;
+    if (!empty) {
+        if (!sgi_grow(f->mem, (void **)&f->stack, &f->capstack, f->nstack + qlen + 1, 1))
+            return fx_fail(f, SG_E_NOMEM, "out of memory", i);
+        f->open[x->depth] = f->nstack;
+        memcpy(f->stack + f->nstack, qname, qlen + 1);
+        f->nstack += qlen + 1;
+    }
+    x->depth++;
+    if (x->h->start)
+        x->h->start(x->opaque, sgi_xml_local(qname), f->attrs);
+    if (empty) {
+        x->depth--;
+        if (x->st == SG_OK && x->h->end)
+            x->h->end(x->opaque, sgi_xml_local(qname));
+        if (!x->depth)
+            f->root_done = true;
+    }
+    return x->st == SG_OK;
+}
+
+/* An end tag p[i..gt]. */
+static bool fx_end(fastx *f, const char *p, size_t i, size_t gt)
+{
+    sgi_xml *x = f->x;
+    size_t k = i + 2, ns = k;
+    while (k < gt && fx_name_char((unsigned char)p[k]))
+        k++;
+    size_t qlen = k - ns;
+    while (k < gt && fx_ws(p[k]))
+        k++;
+    if (!qlen || k != gt)
+        return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", i);
+    if (!x->depth)
+        return fx_fail(f, SG_E_FORMAT, "mismatched tag", i);
+    const char *top = f->stack + f->open[x->depth - 1];
+    if (memcmp(top, p + ns, qlen) != 0 || top[qlen] != '\0')
+        return fx_fail(f, SG_E_FORMAT, "mismatched tag", i);
+    x->depth--;
+    f->nstack = f->open[x->depth]; /* the name stays there until the next push */
+    if (x->h->end)
+        x->h->end(x->opaque, sgi_xml_local(top));
+    if (!x->depth)
+        f->root_done = true;
+    return x->st == SG_OK;
+}
+
+/* The XML declaration: leave other encodings to expat. */
+static void fx_decl(fastx *f, const char *p, size_t i, size_t end)
+{
+    const char *e = NULL;
+    for (size_t k = i; k + 8 < end; k++)
+        if (memcmp(p + k, "encoding", 8) == 0) {
+            e = p + k + 8;
+            break;
+        }
+    if (!e)
+        return;
+    while (e < p + end && (fx_ws(*e) || *e == '='))
+        e++;
+    if (e >= p + end || (*e != '"' && *e != '\''))
+        return;
+    e++;
+    static const char *const ok[] = {"UTF-8", "UTF8", "US-ASCII", "ASCII"};
+    for (size_t k = 0; k < SGI_ARRAY_LEN(ok); k++) {
+        size_t n = strlen(ok[k]);
+        if ((size_t)(p + end - e) > n && strncasecmp(e, ok[k], n) == 0 && (e[n] == '"' || e[n] == '\''))
+            return;
+    }
+    f->fallback = true;
+}
+
+static const char *fx_find(const char *p, size_t i, size_t n, const char *what)
+{
+    return memmem(p + i, n - i, what, strlen(what));
+}
+
+/* Tokens of p[0..n); returns how many bytes it used (the rest is an
+ * unfinished token), or SIZE_MAX to stop (error or fallback). */
+static size_t fx_run(fastx *f, const char *p, size_t n, bool more)
+{
+    size_t i = 0;
+    if (f->at_start) {
+        if (n < 3 && more)
+            return 0;
+        if (n >= 2 && ((unsigned char)p[0] == 0xFE || (unsigned char)p[0] == 0xFF)) {
+            f->fallback = true; /* UTF-16 */
+            return SIZE_MAX;
+        }
+        if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+            i = 3;
+        f->at_start = false;
+    }
+    while (i < n) {
+        if (p[i] != '<') {
+            const char *lt = memchr(p + i, '<', n - i);
+            size_t end = lt ? (size_t)(lt - p) : n;
+            size_t r = fx_text(f, p, i, end, more && !lt);
+            if (r == SIZE_MAX)
+                return SIZE_MAX;
+            if (r < end)
+                return r;
+            i = end;
+            continue;
+        }
+        if (n - i < 9 && more)
+            return i; /* "<![CDATA[" and friends need their first bytes */
+        char c = i + 1 < n ? p[i + 1] : 0;
+        if (c == '/') {
+            size_t gt = fx_tag_end(p, i, n);
+            if (gt == SIZE_MAX)
+                return more ? i : (fx_fail(f, SG_E_FORMAT, "unclosed token", i), SIZE_MAX);
+            if (!fx_end(f, p, i, gt))
+                return SIZE_MAX;
+            i = gt + 1;
+        } else if (c == '?') {
+            const char *e = fx_find(p, i + 2, n, "?>");
+            if (!e)
+                return more ? i : (fx_fail(f, SG_E_FORMAT, "unclosed token", i), SIZE_MAX);
+            size_t end = (size_t)(e - p);
+            if (!f->started && !f->x->depth && end > i + 5 && memcmp(p + i, "<?xml", 5) == 0 &&
+                fx_ws(p[i + 5])) {
+                fx_decl(f, p, i, end);
+                if (f->fallback)
+                    return SIZE_MAX;
+            }
+            i = end + 2;
+        } else if (c == '!') {
+            if (n - i >= 4 && memcmp(p + i, "<!--", 4) == 0) {
+                const char *e = fx_find(p, i + 4, n, "-->");
+                if (!e)
+                    return more ? i : (fx_fail(f, SG_E_FORMAT, "unclosed token", i), SIZE_MAX);
+                i = (size_t)(e - p) + 3;
+            } else if (n - i >= 9 && memcmp(p + i, "<![CDATA[", 9) == 0) {
+                const char *e = fx_find(p, i + 9, n, "]]>");
+                if (!e)
+                    return more ? i : (fx_fail(f, SG_E_FORMAT, "unclosed token", i), SIZE_MAX);
+                if (!f->x->depth)
+                    return fx_fail(f, SG_E_FORMAT, "CDATA outside the root element", i), SIZE_MAX;
+                fx_text_out(f, p + i + 9, (size_t)(e - p) - i - 9);
+                if (f->x->st != SG_OK)
+                    return SIZE_MAX;
+                i = (size_t)(e - p) + 3;
+            } else if (!f->started && !f->x->depth) {
+                f->fallback = true; /* <!DOCTYPE ...: expat's business */
+                return SIZE_MAX;
+            } else {
+                return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", i), SIZE_MAX;
+            }
+        } else {
+            size_t gt = fx_tag_end(p, i, n);
+            if (gt == SIZE_MAX)
+                return more ? i : (fx_fail(f, SG_E_FORMAT, "unclosed token", i), SIZE_MAX);
+            if (!fx_start(f, p, i, gt))
+                return SIZE_MAX;
+            i = gt + 1;
+        }
+    }
+    return i;
+}
+
+static sg_status fast_feed(fastx *f, const char *data, size_t n, bool final)
+{
+    sgi_xml *saved = current;
+    current = f->x;
+    if (f->ncarry) {
+        if (!sgi_grow(f->mem, (void **)&f->carry, &f->capcarry, f->ncarry + n, 1)) {
+            fx_fail(f, SG_E_NOMEM, "out of memory", 0);
+        } else {
+            memcpy(f->carry + f->ncarry, data, n);
+            n += f->ncarry;
+            data = f->carry;
+            f->ncarry = 0;
+        }
+    }
+    if (f->x->st == SG_OK) {
+        size_t used = fx_run(f, data, n, !final);
+        if (used != SIZE_MAX && used < n) {
+            if (n - used > FAST_MAX_TOKEN) {
+                fx_fail(f, SG_E_LIMIT, "an XML token longer than 1 MiB", used);
+            } else if (data == f->carry) {
+                memmove(f->carry, f->carry + used, n - used);
+                f->ncarry = n - used;
+            } else if (sgi_grow(f->mem, (void **)&f->carry, &f->capcarry, n - used, 1)) {
+                memcpy(f->carry, data + used, n - used);
+                f->ncarry = n - used;
+            } else {
+                fx_fail(f, SG_E_NOMEM, "out of memory", used);
+            }
+        }
+        f->pos += used == SIZE_MAX ? 0 : used;
+        if (final && f->x->st == SG_OK && !f->fallback) {
+            if (f->x->depth || !f->root_done)
+                fx_fail(f, SG_E_FORMAT, f->root_done || f->x->depth ? "unclosed element"
+                                                                     : "no element found",
+                        0);
+        }
+    }
+    current = saved;
+    if (f->fallback)
+        return SG_E_ABORTED;
+    return f->x->st;
+}
+
+static sg_status fast_sink(void *opaque, const char *data, size_t n)
+{
+    return fast_feed(opaque, data, n, false);
+}
+
+static fastx *fast_new(sgi_xml *x, const sgi_mem *mem, const sgi_xml_handlers *h, void *opaque)
+{
+    memset(x, 0, sizeof(*x));
+    x->h = h;
+    x->opaque = opaque;
+    fastx *f = sgi_calloc(mem, 1, sizeof(*f));
+    if (f) {
+        f->x = x;
+        f->mem = mem;
+        f->at_start = true;
+    }
+    return f;
+}
+
+/* Frees f; whether the document was left to expat. */
+static bool fast_free(fastx *f)
+{
+    bool fallback = f->fallback;
+    sgi_free(f->mem, f->carry);
+    sgi_free(f->mem, f->scratch);
+    sgi_free(f->mem, f->stack);
+    sgi_free(f->mem, f);
+    return fallback;
+}
+
+sg_status sgi_xml_member_fast(sgi_zip *z, size_t i, const sgi_xml_handlers *h, void *opaque)
+{
+    sgi_xml x;
+    fastx *f = fast_new(&x, z->ctx->mem, h, opaque);
+    if (!f)
+        return SG_E_NOMEM;
+    x.ctx = z->ctx;
+    unsigned long long inflated = z->ctx->res->inflated;
+    sg_status st = sgi_zip_stream(z, i, fast_sink, f);
+    if (st == SG_OK)
+        st = fast_feed(f, "", 0, true);
+    if (fast_free(f)) {
+        /* nothing was handed to the handlers yet: start again with expat */
+        z->ctx->res->inflated = inflated;
+        return sgi_xml_member(z, i, h, opaque);
+    }
+    if (x.st != SG_OK && z->status == SG_OK) {
+        z->status = x.st;
+        snprintf(z->error, sizeof(z->error), "%s: %s", sgi_zip_name(z, i), x.msg);
+    }
+    return st != SG_OK ? st : x.st;
+}
+
+sg_status sgi_xml_buffer_fast(const char *buf, size_t len, size_t chunk,
+                              const sgi_xml_handlers *h, void *opaque, char *err, size_t errlen)
+{
+    sgi_mem mem;
+    sgi_mem_init(&mem, NULL);
+    sgi_xml x;
+    fastx *f = fast_new(&x, &mem, h, opaque);
+    if (!f)
+        return SG_E_NOMEM;
+    sg_status st = SG_OK;
+    size_t step = chunk ? chunk : len;
+    for (size_t o = 0; o < len && st == SG_OK; o += step)
+        st = fast_feed(f, buf + o, len - o < step ? len - o : step, false);
+    if (st == SG_OK)
+        st = fast_feed(f, "", 0, true);
+    if (fast_free(f))
+        return sgi_xml_buffer(buf, len, h, opaque, err, errlen);
+    if (st != SG_OK && err)
+        snprintf(err, errlen, "%s", x.msg);
     return st;
 }
