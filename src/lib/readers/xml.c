@@ -477,6 +477,9 @@ static bool fx_start(fastx *f, const char *p, size_t i, size_t gt)
         f->attrs[2 * na] = o;
         memcpy(o, p + an, anl);
         o[anl] = '\0';
+        for (size_t d = 0; d < na; d++)
+            if (strcmp(f->attrs[2 * d], o) == 0)
+                return fx_fail(f, SG_E_FORMAT, "duplicate attribute", an);
         o += anl + 1;
         f->attrs[2 * na + 1] = o;
         for (; k < vend; k++) {
@@ -639,9 +642,12 @@ static size_t fx_run(fastx *f, const char *p, size_t n, bool more)
             i = end + 2;
         } else if (c == '!') {
             if (n - i >= 4 && memcmp(p + i, "<!--", 4) == 0) {
-                const char *e = fx_find(p, i + 4, n, "-->");
-                if (!e)
+                /* "--" may only end a comment */
+                const char *e = fx_find(p, i + 4, n, "--");
+                if (!e || (size_t)(e - p) + 2 >= n)
                     return more ? i : (fx_fail(f, SG_E_FORMAT, "unclosed token", i), SIZE_MAX);
+                if (e[2] != '>')
+                    return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", i), SIZE_MAX;
                 i = (size_t)(e - p) + 3;
             } else if (n - i >= 9 && memcmp(p + i, "<![CDATA[", 9) == 0) {
                 const char *e = fx_find(p, i + 9, n, "]]>");
