@@ -190,16 +190,18 @@ static void sst_start(void *opaque, const char *name, const char **attrs)
     (void)attrs;
     sst_parse *p = opaque;
     xlsx *x = p->x;
-    if (strcmp(name, "si") == 0) {
+    if (name[0] == 't' && name[1] == '\0') {
+        p->in_t = !p->in_rph;
+    } else if (strcmp(name, "si") == 0) {
         if (!sgi_grow(x->ox.ctx->mem, (void **)&x->sst_off, &x->sst_capn, x->sst_n + 1,
                       sizeof(size_t))) {
             sgi_xml_abort(SG_E_NOMEM, "out of memory");
             return;
         }
+        if (p->started) /* the last <si> never ended: drop its text */
+            x->sst_len = x->sst_off[x->sst_n];
         x->sst_off[x->sst_n] = x->sst_len;
         p->started = true;
-    } else if (strcmp(name, "t") == 0 && !p->in_rph) {
-        p->in_t = true;
     } else if (strcmp(name, "rPh") == 0) {
         p->in_rph = true; /* phonetic reading: not what the cell shows */
     }
@@ -215,7 +217,7 @@ static void sst_text(void *opaque, const char *s, int len)
 static void sst_end(void *opaque, const char *name)
 {
     sst_parse *p = opaque;
-    if (strcmp(name, "t") == 0) {
+    if (name[0] == 't' && name[1] == '\0') {
         p->in_t = false;
     } else if (strcmp(name, "rPh") == 0) {
         p->in_rph = false;
@@ -234,9 +236,10 @@ static const char *sst_get(const xlsx *x, const char *idx, size_t *n)
     unsigned long i = strtoul(idx, &end, 10);
     if (end == idx || i >= x->sst_n)
         return NULL;
-    const char *s = x->sst + x->sst_off[i];
-    *n = strlen(s);
-    return s;
+    /* each string ends with its NUL where the next begins */
+    size_t next = i + 1 < x->sst_n ? x->sst_off[i + 1] : x->sst_len;
+    *n = next - x->sst_off[i] - 1;
+    return x->sst + x->sst_off[i];
 }
 
 /* -------------------------------------------------------------- styles */
@@ -549,8 +552,20 @@ static range *hidden_col(sheet_parse *p, uint32_t col)
 static void sheet_start(void *opaque, const char *name, const char **attrs)
 {
     sheet_parse *p = opaque;
-    if (strcmp(name, "c") == 0 && p->in_data) {
-        const char *r = sgi_xml_attr(attrs, "r");
+    if (name[0] == 'c' && name[1] == '\0' && p->in_data) {
+        /* a cell: the commonest element by far, its attributes in one pass */
+        const char *r = NULL, *t = NULL, *s = NULL;
+        for (size_t i = 0; attrs[i]; i += 2) {
+            const char *a = sgi_xml_local(attrs[i]);
+            if (a[0] && !a[1]) {
+                if (a[0] == 'r')
+                    r = attrs[i + 1];
+                else if (a[0] == 't')
+                    t = attrs[i + 1];
+                else if (a[0] == 's')
+                    s = attrs[i + 1];
+            }
+        }
         uint32_t col;
         unsigned long long row;
         if (r && parse_ref(r, &col, &row)) {
@@ -558,7 +573,6 @@ static void sheet_start(void *opaque, const char *name, const char **attrs)
         } else {
             p->col = p->in_c ? p->col : p->col + 1;
         }
-        const char *t = sgi_xml_attr(attrs, "t");
         p->t = !t                               ? 'n'
                : strcmp(t, "s") == 0           ? 's'
                : strcmp(t, "inlineStr") == 0   ? 'i'
@@ -567,7 +581,6 @@ static void sheet_start(void *opaque, const char *name, const char **attrs)
                : strcmp(t, "e") == 0           ? 'e'
                : strcmp(t, "d") == 0           ? 'd'
                                                : 'n';
-        const char *s = sgi_xml_attr(attrs, "s");
         p->style = s ? atoi(s) : 0;
         p->in_c = true;
         p->val.len = 0;
@@ -676,11 +689,15 @@ static void formula_refs(sheet_parse *p, const char *f)
         snprintf(x->first_ext_ref, sizeof(x->first_ext_ref), "%s", at);
 }
 
+static void cell_end(sheet_parse *p, xlsx *x);
+
 static void sheet_end(void *opaque, const char *name)
 {
     sheet_parse *p = opaque;
     xlsx *x = p->x;
-    if (strcmp(name, "v") == 0) {
+    if (name[0] == 'c' && name[1] == '\0') {
+        cell_end(p, x);
+    } else if (strcmp(name, "v") == 0) {
         p->in_v = false;
     } else if (strcmp(name, "f") == 0) {
         p->in_f = false;
@@ -693,7 +710,12 @@ static void sheet_end(void *opaque, const char *name)
     } else if (strcmp(name, "sheetData") == 0) {
         end_row(p);
         p->in_data = false;
-    } else if (strcmp(name, "c") == 0 && p->in_c) {
+    }
+}
+
+static void cell_end(sheet_parse *p, xlsx *x)
+{
+    if (p->in_c) {
         p->in_c = false;
         if (p->fml.len && p->sh->state == 0)
             formula_refs(p, p->fml.p);
