@@ -578,8 +578,16 @@ void sgi_xml_abort(sg_status st, const char *msg);
 const char *sgi_xml_attr(const char **attrs, const char *name);
 /* A relationship id: the prefixed id attribute (r:id), not a plain id. */
 const char *sgi_xml_rid(const char **attrs);
-/* The local part of a qualified name. */
-const char *sgi_xml_local(const char *name);
+/* The local part of a qualified name (inline: called for every element
+ * and attribute, on names a few bytes long). */
+static inline const char *sgi_xml_local(const char *name)
+{
+    const char *local = name;
+    for (const char *c = name; *c; c++)
+        if (*c == ':')
+            local = c + 1;
+    return local;
+}
 
 /* ---------------------------------------------------------------- readers */
 typedef struct sgi_peek {

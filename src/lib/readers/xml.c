@@ -28,11 +28,6 @@ struct sgi_xml {
     unsigned long elements;
 };
 
-const char *sgi_xml_local(const char *name)
-{
-    const char *c = strrchr(name, ':');
-    return c ? c + 1 : name;
-}
 
 const char *sgi_xml_attr(const char **attrs, const char *name)
 {
