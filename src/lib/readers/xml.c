@@ -396,137 +396,181 @@ static size_t fx_tag_end(const char *p, size_t i, size_t n)
     return SIZE_MAX;
 }
 
+/* Byte classes: what ends a name (space, / > = < " ' &), and what a
+ * value's or a text's plain run stops at. */
+#define C_NAME_END 1
+#define C_VALUE 2 /* & < and whitespace in an attribute value */
+#define C_TEXT 4  /* & and CR in text */
+static const unsigned char fx_class[256] = {
+    [' '] = C_NAME_END | C_VALUE, ['\t'] = C_NAME_END | C_VALUE,
+    ['\n'] = C_NAME_END | C_VALUE, ['\r'] = C_NAME_END | C_VALUE | C_TEXT,
+    ['/'] = C_NAME_END, ['>'] = C_NAME_END, ['='] = C_NAME_END,
+    ['<'] = C_NAME_END | C_VALUE, ['"'] = C_NAME_END, ['\''] = C_NAME_END,
+    ['&'] = C_NAME_END | C_VALUE | C_TEXT,
+};
+
 static bool fx_name_char(unsigned char c)
 {
-    return !(fx_ws((char)c) || c == '/' || c == '>' || c == '=' || c == '<' || c == '"' ||
-             c == '\'' || c == '&');
+    return !(fx_class[c] & C_NAME_END);
 }
 
-/* A start tag p[i..gt] (gt: its '>'). */
-static bool fx_start(fastx *f, const char *p, size_t i, size_t gt)
+enum { FX_ERROR = -1, FX_MORE = 0, FX_DONE = 1 };
+
+/* A start tag from p[i] ('<'), its end found on the way (values may hold
+ * '>'): FX_DONE with *next past it, FX_MORE if the buffer ends first. */
+static int fx_start(fastx *f, const char *p, size_t i, size_t n, size_t *next)
 {
     sgi_xml *x = f->x;
-    if (f->root_done)
-        return fx_fail(f, SG_E_FORMAT, "junk after the document element", i);
-    size_t len = gt - i + 1;
-    if (len * 2 + 16 > f->capscratch) {
-        size_t cap = len * 2 + 16;
-        char *s = sgi_malloc(f->mem, cap);
-        if (!s)
-            return fx_fail(f, SG_E_NOMEM, "out of memory", i);
-        sgi_free(f->mem, f->scratch);
-        f->scratch = s;
-        f->capscratch = cap;
-    }
-    char *o = f->scratch;
-    size_t k = i + 1;
-    size_t ns = k;
-    while (k < gt && fx_name_char((unsigned char)p[k]))
+    /* names and values go to scratch; offsets until it stops growing */
+    size_t off[2 * FAST_MAX_ATTRS], alen[FAST_MAX_ATTRS];
+    size_t o = 0;
+    size_t k = i + 1, ns = k;
+    while (k < n && fx_name_char((unsigned char)p[k]))
         k++;
+    if (k == n)
+        return FX_MORE;
     if (k == ns)
-        return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", i);
+        return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", i), FX_ERROR;
     size_t qlen = k - ns;
-    memcpy(o, p + ns, qlen);
-    o[qlen] = '\0';
-    char *qname = o;
-    o += qlen + 1;
+#define NEED(m)                                                                            \
+    do {                                                                                   \
+        if (o + (m) > f->capscratch) {                                                     \
+            if (!sgi_grow(f->mem, (void **)&f->scratch, &f->capscratch, o + (m), 1))       \
+                return fx_fail(f, SG_E_NOMEM, "out of memory", i), FX_ERROR;               \
+        }                                                                                  \
+    } while (0)
+    NEED(qlen + 1);
+    memcpy(f->scratch, p + ns, qlen);
+    f->scratch[qlen] = '\0';
+    o = qlen + 1;
     size_t na = 0;
     bool empty = false;
     for (;;) {
         bool gap = false;
-        while (k < gt && fx_ws(p[k]))
+        while (k < n && fx_ws(p[k]))
             k++, gap = true;
-        if (k == gt)
+        if (k == n)
+            return FX_MORE;
+        if (p[k] == '>')
             break;
         if (p[k] == '/') {
-            if (k + 1 != gt)
-                return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", k);
+            if (k + 1 == n)
+                return FX_MORE;
+            if (p[k + 1] != '>')
+                return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", k), FX_ERROR;
             empty = true;
+            k++;
             break;
         }
         if (!gap)
-            return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", k);
+            return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", k), FX_ERROR;
         size_t an = k;
-        while (k < gt && fx_name_char((unsigned char)p[k]))
+        while (k < n && fx_name_char((unsigned char)p[k]))
             k++;
-        if (k == an || na == FAST_MAX_ATTRS)
-            return fx_fail(f, na == FAST_MAX_ATTRS ? SG_E_LIMIT : SG_E_FORMAT,
-                           na == FAST_MAX_ATTRS ? "too many attributes"
-                                                : "not well-formed (invalid token)",
-                           k);
+        if (k == n)
+            return FX_MORE;
+        if (k == an)
+            return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", k), FX_ERROR;
+        if (na == FAST_MAX_ATTRS)
+            return fx_fail(f, SG_E_LIMIT, "too many attributes", k), FX_ERROR;
         size_t anl = k - an;
-        while (k < gt && fx_ws(p[k]))
+        while (k < n && fx_ws(p[k]))
             k++;
-        if (k >= gt || p[k] != '=')
-            return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", k);
+        if (k < n && p[k] != '=')
+            return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", k), FX_ERROR;
         k++;
-        while (k < gt && fx_ws(p[k]))
+        while (k < n && fx_ws(p[k]))
             k++;
-        if (k >= gt || (p[k] != '"' && p[k] != '\''))
-            return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", k);
+        if (k >= n)
+            return FX_MORE;
+        if (p[k] != '"' && p[k] != '\'')
+            return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", k), FX_ERROR;
         char q = p[k++];
-        const char *e = memchr(p + k, q, gt - k);
+        const char *e = memchr(p + k, q, n - k);
         if (!e)
-            return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", k);
+            return FX_MORE;
         size_t vend = (size_t)(e - p);
-        f->attrs[2 * na] = o;
-        memcpy(o, p + an, anl);
-        o[anl] = '\0';
+        /* the name, refused if the tag has it already */
+        NEED(anl + 1 + (vend - k) + 1);
+        char *sc = f->scratch;
         for (size_t d = 0; d < na; d++)
-            if (strcmp(f->attrs[2 * d], o) == 0)
-                return fx_fail(f, SG_E_FORMAT, "duplicate attribute", an);
+            if (alen[d] == anl && memcmp(sc + off[2 * d], p + an, anl) == 0)
+                return fx_fail(f, SG_E_FORMAT, "duplicate attribute", an), FX_ERROR;
+        off[2 * na] = o;
+        alen[na] = anl;
+        memcpy(sc + o, p + an, anl);
+        sc[o + anl] = '\0';
         o += anl + 1;
-        f->attrs[2 * na + 1] = o;
-        for (; k < vend; k++) {
-            char c = p[k];
+        off[2 * na + 1] = o;
+        /* the value: plain runs copied whole; references decoded,
+         * whitespace made spaces (CR LF one space) */
+        while (k < vend) {
+            size_t r = k;
+            while (r < vend && !(fx_class[(unsigned char)p[r]] & C_VALUE))
+                r++;
+            memcpy(sc + o, p + k, r - k);
+            o += r - k;
+            if (r == vend) {
+                k = r;
+                break;
+            }
+            char c = p[r];
             if (c == '<')
-                return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", k);
+                return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", r), FX_ERROR;
             if (c == '&') {
-                const char *semi = memchr(p + k, ';', vend - k < 12 ? vend - k : 12);
+                const char *semi = memchr(p + r, ';', vend - r < 12 ? vend - r : 12);
                 char out[4];
-                size_t dn = semi ? fx_entity(p + k, (size_t)(semi - (p + k)) + 1, out) : 0;
+                size_t dn = semi ? fx_entity(p + r, (size_t)(semi - (p + r)) + 1, out) : 0;
                 if (!dn)
-                    return fx_fail(f, SG_E_FORMAT, "undefined entity", k);
-                memcpy(o, out, dn);
+                    return fx_fail(f, SG_E_FORMAT, "undefined entity", r), FX_ERROR;
+                memcpy(sc + o, out, dn);
                 o += dn;
-                k = (size_t)(semi - p);
-            } else if (c == '\r' && k + 1 < vend && p[k + 1] == '\n') {
-                continue; /* CR LF is one line end, then one space */
+                k = (size_t)(semi - p) + 1;
             } else {
-                /* attribute values are normalised: whitespace is a space */
-                *o++ = fx_ws(c) ? ' ' : c;
+                if (!(c == '\r' && r + 1 < vend && p[r + 1] == '\n'))
+                    sc[o++] = ' ';
+                k = r + 1;
             }
         }
-        *o++ = '\0';
+        f->scratch[o++] = '\0';
         k = vend + 1;
         na++;
     }
+#undef NEED
+    *next = k + 1;
+    for (size_t d = 0; d < 2 * na; d++)
+        f->attrs[d] = f->scratch + off[d];
     f->attrs[2 * na] = NULL;
+    const char *qname = f->scratch;
+    if (f->root_done)
+        return fx_fail(f, SG_E_FORMAT, "junk after the document element", i), FX_ERROR;
     if (x->depth + 1 > MAX_DEPTH)
-        return fx_fail(f, SG_E_LIMIT, "XML nested too deep", i);
+        return fx_fail(f, SG_E_LIMIT, "XML nested too deep", i), FX_ERROR;
     if ((++x->elements & 4095) == 0 && x->ctx && sgi_ctx_time_up(x->ctx)) {
         stop(x, SG_E_LIMIT, "--timeout reached");
-        return false;
+        return FX_ERROR;
     }
     f->started = true;
     if (!empty) {
-        if (!sgi_grow(f->mem, (void **)&f->stack, &f->capstack, f->nstack + qlen + 1, 1))
-            return fx_fail(f, SG_E_NOMEM, "out of memory", i);
+        if (f->nstack + qlen + 1 > f->capstack &&
+            !sgi_grow(f->mem, (void **)&f->stack, &f->capstack, f->nstack + qlen + 1, 1))
+            return fx_fail(f, SG_E_NOMEM, "out of memory", i), FX_ERROR;
         f->open[x->depth] = f->nstack;
         memcpy(f->stack + f->nstack, qname, qlen + 1);
         f->nstack += qlen + 1;
     }
     x->depth++;
+    const char *local = sgi_xml_local(qname);
     if (x->h->start)
-        x->h->start(x->opaque, sgi_xml_local(qname), f->attrs);
+        x->h->start(x->opaque, local, f->attrs);
     if (empty) {
         x->depth--;
         if (x->st == SG_OK && x->h->end)
-            x->h->end(x->opaque, sgi_xml_local(qname));
+            x->h->end(x->opaque, local);
         if (!x->depth)
             f->root_done = true;
     }
-    return x->st == SG_OK;
+    return x->st == SG_OK ? FX_DONE : FX_ERROR;
 }
 
 /* An end tag p[i..gt]. */
@@ -661,12 +705,13 @@ static size_t fx_run(fastx *f, const char *p, size_t n, bool more)
                 return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", i), SIZE_MAX;
             }
         } else {
-            size_t gt = fx_tag_end(p, i, n);
-            if (gt == SIZE_MAX)
-                return more ? i : (fx_fail(f, SG_E_FORMAT, "unclosed token", i), SIZE_MAX);
-            if (!fx_start(f, p, i, gt))
+            size_t next = 0;
+            int r = fx_start(f, p, i, n, &next);
+            if (r == FX_ERROR)
                 return SIZE_MAX;
-            i = gt + 1;
+            if (r == FX_MORE)
+                return more ? i : (fx_fail(f, SG_E_FORMAT, "unclosed token", i), SIZE_MAX);
+            i = next;
         }
     }
     return i;
