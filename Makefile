@@ -17,7 +17,7 @@ CC      ?= cc
 BUILD   ?= build
 OPT     ?= -O2
 WERROR  ?= 0
-PKGS    := libhs libcrypto libzip libarchive gmime-3.0 libgsf-1 expat libexif libiptcdata zlib yaml-0.1 yajl libseccomp libpcre2-8
+PKGS    := libhs libcrypto libzip libisal libarchive gmime-3.0 libgsf-1 expat libexif libiptcdata zlib yaml-0.1 yajl libseccomp libpcre2-8
 # libheif: headers only; read_image.c opens it when it meets a HEIF image
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libheif mupdf)
 # MuPDF links statically (Debian ships only libmupdf.a); its .pc file

@@ -29,7 +29,7 @@ for a in "$@"; do
     esac
 done
 
-pkgs="build-essential pkg-config libvectorscan-dev libssl-dev libzip-dev libarchive-dev libgmime-3.0-dev libgsf-1-dev libexpat1-dev"
+pkgs="build-essential pkg-config libvectorscan-dev libssl-dev libzip-dev libisal-dev libarchive-dev libgmime-3.0-dev libgsf-1-dev libexpat1-dev"
 # MuPDF is static: what `pkg-config --static --libs mupdf` names must be there
 pkgs="$pkgs libmupdf-dev libfreetype-dev libharfbuzz-dev libjpeg-dev libpng-dev libopenjp2-7-dev"
 pkgs="$pkgs libjbig2dec0-dev libgumbo-dev libmujs-dev libbrotli-dev zlib1g-dev libexif-dev"

@@ -162,6 +162,58 @@ class Hostile(unittest.TestCase):
         self.assertEqual((rc, files[p]["verdict"]), (2, "error"))
         self.assert_bounded(took, rss, 20)
 
+    def test_member_data_damaged(self):
+        # deflated members are inflated by ISA-L, stored ones read by
+        # libzip: a wrong CRC-32, flipped compressed bytes and a deflate
+        # stream cut short are each the file's error
+        rows = "".join('<row r="%d"><c r="A%d" t="inlineStr"><is><t>NI AB123456C row %d</t>'
+                       '</is></c></row>' % (i, i, i) for i in range(1, 500))
+        good = workbook(SHEET % rows)
+        name = b"xl/worksheets/sheet1.xml"
+        paths = {}
+        for kind in ("crc", "flip", "cut", "stored-crc"):
+            d = bytearray(good)
+            if kind == "stored-crc":
+                b = io.BytesIO()
+                with zipfile.ZipFile(io.BytesIO(good)) as zin, \
+                        zipfile.ZipFile(b, "w", zipfile.ZIP_STORED) as zout:
+                    for it in zin.infolist():
+                        zout.writestr(it.filename, zin.read(it.filename))
+                d = bytearray(b.getvalue())
+            lh = d.rfind(b"PK\x03\x04", 0, d.find(name) + 1)
+            eocd = d.rfind(b"PK\x05\x06")
+            cd_off = struct.unpack("<I", d[eocd + 16:eocd + 20])[0]
+            c = d.find(name, cd_off) - 46
+            data = lh + 30 + struct.unpack("<H", d[lh + 26:lh + 28])[0] + \
+                struct.unpack("<H", d[lh + 28:lh + 30])[0]
+            csize = struct.unpack("<I", d[c + 20:c + 24])[0]
+            if kind in ("crc", "stored-crc"):  # both copies of the CRC
+                crc = struct.unpack("<I", d[c + 16:c + 20])[0] ^ 0x5A5A5A5A
+                struct.pack_into("<I", d, c + 16, crc)
+                struct.pack_into("<I", d, lh + 14, crc)
+            elif kind == "flip":
+                for k in range(csize // 3, csize // 3 + 64):
+                    d[data + k] ^= 0xFF
+            else:  # the deflate stream ends early: the rest of the member is zeros
+                for k in range(csize // 2, csize):
+                    d[data + k] = 0
+            paths[kind] = self.write("damaged-%s.xlsx" % kind, bytes(d))
+        ok = self.write("good.xlsx", good)
+        after = self.write("after.txt", b"NI number AB123456C\n")
+        rc, files, fs, took, rss = scan_all(list(paths.values()) + [ok, after])
+        self.assertEqual(rc, 2)
+        for kind, p in paths.items():
+            self.assertEqual(files[p]["verdict"], "error", kind)
+            # garbage inflated from flipped bytes may fail as XML before the
+            # CRC is reached: an error either way
+            self.assertRegex(files[p]["error"],
+                             "damaged member xl/worksheets/sheet1.xml|sheet1.xml: malformed XML",
+                             kind)
+        self.assertIsNone(files[ok]["error"])
+        self.assertEqual(sum(1 for f in fs if f["path"] == ok and f["rule"] == "pii.uk_nino"),
+                         499)
+        self.assertEqual(files[after]["verdict"], "review")
+
     def test_million_shared_strings(self):
         # a shared-strings table of a million entries: read within the
         # default cap, refused (an error, not a crash) under a small one

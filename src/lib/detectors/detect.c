@@ -222,13 +222,51 @@ static unsigned pair_hash(unsigned char a, unsigned char b)
     return ((unsigned)a * 31u + (unsigned)b) & 1023u;
 }
 
+/* s already lower-cased */
 static void pairs_of(pairs *p, const char *s, size_t n)
 {
     memset(p, 0, sizeof(*p));
     for (size_t i = 0; i + 1 < n; i++) {
-        unsigned h = pair_hash(lower((unsigned char)s[i]), lower((unsigned char)s[i + 1]));
+        unsigned h = pair_hash((unsigned char)s[i], (unsigned char)s[i + 1]);
         p->bit[h >> 6] |= 1ull << (h & 63);
     }
+}
+
+/* A column header's pairs, kept for the next cell of the same column (a
+ * header is asked about once per candidate in its column). Keyed by the
+ * header's text, so a header freed and another allocated in its place is
+ * never mistaken for it. */
+static _Thread_local struct {
+    char text[64];
+    size_t n;
+    pairs pr;
+} header_memo;
+
+static const pairs *header_pairs(const char *h, size_t n, pairs *tmp)
+{
+    char low[64];
+    if (n > sizeof(low)) {
+        char big[256];
+        size_t m = SGI_MIN(n, sizeof(big));
+        for (size_t i = 0; i < m; i++)
+            big[i] = (char)lower((unsigned char)h[i]);
+        pairs_of(tmp, big, m);
+        if (n > m) { /* longer than any header worth a memo: every pair */
+            for (size_t i = m - 1; i + 1 < n; i++) {
+                unsigned k = pair_hash(lower((unsigned char)h[i]), lower((unsigned char)h[i + 1]));
+                tmp->bit[k >> 6] |= 1ull << (k & 63);
+            }
+        }
+        return tmp;
+    }
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)lower((unsigned char)h[i]);
+    if (header_memo.n != n || memcmp(header_memo.text, low, n) != 0) {
+        memcpy(header_memo.text, low, n);
+        header_memo.n = n;
+        pairs_of(&header_memo.pr, low, n);
+    }
+    return &header_memo.pr;
 }
 
 /* Could the text hold word? Only if it holds every pair of its letters. */
@@ -246,10 +284,10 @@ bool sgi_header_has(const sgi_cand *c, const char *const *words)
 {
     if (!c->header)
         return false;
-    pairs pr;
-    pairs_of(&pr, c->header, c->header_len);
+    pairs tmp;
+    const pairs *pr = header_pairs(c->header, c->header_len, &tmp);
     for (size_t i = 0; words[i]; i++)
-        if (pairs_may(&pr, words[i]) && sgi_has_word(c->header, c->header_len, words[i]))
+        if (pairs_may(pr, words[i]) && sgi_has_word(c->header, c->header_len, words[i]))
             return true;
     return false;
 }

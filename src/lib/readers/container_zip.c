@@ -4,7 +4,8 @@
  * members, embedded files included), and the ratio of inflated to
  * compressed size of a member. Members are streamed (inflated a buffer at
  * a time), so a 1 GB sheet never sits in memory; a member read whole is
- * capped by SG_OPT_MAX_PART_BYTES.
+ * capped by SG_OPT_MAX_PART_BYTES. Deflated members are inflated by ISA-L
+ * (stream_isal), the rest by libzip.
  *
  * The input is hashed (read to its end) before libzip opens it, as libzip
  * seeks; a pipe is read into memory first (up to the part limit).
@@ -14,6 +15,7 @@
 #include "../sg_private.h"
 
 #include <errno.h>
+#include <isa-l/igzip_lib.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -153,6 +155,79 @@ unsigned long long sgi_zip_size(sgi_zip *z, size_t i)
     return zs.size;
 }
 
+/* One buffer of inflated bytes: counted against the limits, then given to
+ * the sink. */
+static sg_status deliver(sgi_zip *z, const char *name, unsigned long long claimed,
+                         unsigned long long *got, const char *buf, size_t n, sgi_zip_sink sink,
+                         void *opaque)
+{
+    const sg_engine *eng = z->ctx->eng;
+    *got += n;
+    z->ctx->res->inflated += n;
+    if (claimed && *got > claimed)
+        return zip_fail(z, SG_E_FORMAT, "member %s is longer than its header says", name);
+    if (z->ctx->res->inflated > eng->opt_max_inflated)
+        return zip_fail(z, SG_E_LIMIT,
+                        "more than the inflate limit (--max-inflated) in %s: a zip bomb?", name);
+    return sink(opaque, buf, n);
+}
+
+/*
+ * A deflated member, inflated here by ISA-L (igzip) from the raw bytes
+ * libzip hands over: three times zlib's speed, which libzip uses, and on a
+ * large sheet zlib was a sixth of the scan. The checks libzip would make
+ * are made here: the stream must end, its length and CRC-32 be the ones
+ * the directory gives.
+ */
+static sg_status stream_isal(sgi_zip *z, zip_file_t *zf, const zip_stat_t *zs, const char *name,
+                             sgi_zip_sink sink, void *opaque)
+{
+    const sgi_mem *mem = z->ctx->mem;
+    struct inflate_state *st = sgi_malloc(mem, sizeof(*st));
+    unsigned char *in = sgi_malloc(mem, CHUNK), *out = sgi_malloc(mem, CHUNK);
+    sg_status rc = SG_OK;
+    if (!st || !in || !out) {
+        rc = SG_E_NOMEM;
+        goto done;
+    }
+    isal_inflate_init(st);
+    st->crc_flag = ISAL_GZIP_NO_HDR; /* raw deflate; the CRC-32 of the output in st->crc */
+    unsigned long long claimed = (zs->valid & ZIP_STAT_SIZE) ? zs->size : 0, got = 0;
+    bool eof = false;
+    while (rc == SG_OK && st->block_state != ISAL_BLOCK_FINISH) {
+        if (st->avail_in == 0 && !eof) {
+            zip_int64_t r = zip_fread(zf, in, CHUNK);
+            if (r < 0) {
+                rc = zip_fail(z, SG_E_FORMAT, "damaged member %s (cannot read)", name);
+                break;
+            }
+            eof = r == 0;
+            st->next_in = in;
+            st->avail_in = (uint32_t)r;
+        }
+        st->next_out = out;
+        st->avail_out = CHUNK;
+        int ir = isal_inflate(st);
+        size_t n = CHUNK - st->avail_out;
+        if (ir != ISAL_DECOMP_OK) {
+            rc = zip_fail(z, SG_E_FORMAT, "damaged member %s (bad data or checksum)", name);
+            break;
+        }
+        if (n)
+            rc = deliver(z, name, claimed, &got, (const char *)out, n, sink, opaque);
+        else if (eof && st->avail_in == 0 && st->block_state != ISAL_BLOCK_FINISH)
+            rc = zip_fail(z, SG_E_FORMAT, "damaged member %s (truncated)", name);
+    }
+    if (rc == SG_OK && (((zs->valid & ZIP_STAT_SIZE) && got != zs->size) ||
+                        ((zs->valid & ZIP_STAT_CRC) && st->crc != zs->crc)))
+        rc = zip_fail(z, SG_E_FORMAT, "damaged member %s (bad data or checksum)", name);
+done:
+    sgi_free(mem, st);
+    sgi_free(mem, in);
+    sgi_free(mem, out);
+    return rc;
+}
+
 sg_status sgi_zip_stream(sgi_zip *z, size_t i, sgi_zip_sink sink, void *opaque)
 {
     const sg_engine *eng = z->ctx->eng;
@@ -169,9 +244,15 @@ sg_status sgi_zip_stream(sgi_zip *z, size_t i, sgi_zip_sink sink, void *opaque)
         return zip_fail(z, SG_E_LIMIT,
                         "member %s inflates more than the ratio limit (--max-ratio): a zip bomb?",
                         name);
-    zip_file_t *zf = zip_fopen_index(z->za, (zip_uint64_t)i, 0);
+    bool deflated = (zs.valid & ZIP_STAT_COMP_METHOD) && zs.comp_method == ZIP_CM_DEFLATE;
+    zip_file_t *zf = zip_fopen_index(z->za, (zip_uint64_t)i, deflated ? ZIP_FL_COMPRESSED : 0);
     if (!zf)
         return zip_fail(z, SG_E_FORMAT, "cannot open member %s", name);
+    if (deflated) {
+        sg_status st = stream_isal(z, zf, &zs, name, sink, opaque);
+        zip_fclose(zf);
+        return st;
+    }
     char *buf = sgi_malloc(z->ctx->mem, CHUNK);
     if (!buf) {
         zip_fclose(zf);
@@ -187,18 +268,7 @@ sg_status sgi_zip_stream(sgi_zip *z, size_t i, sgi_zip_sink sink, void *opaque)
         }
         if (r == 0)
             break;
-        got += (unsigned long long)r;
-        z->ctx->res->inflated += (unsigned long long)r;
-        if (claimed && got > claimed) {
-            st = zip_fail(z, SG_E_FORMAT, "member %s is longer than its header says", name);
-            break;
-        }
-        if (z->ctx->res->inflated > eng->opt_max_inflated) {
-            st = zip_fail(z, SG_E_LIMIT,
-                          "more than the inflate limit (--max-inflated) in %s: a zip bomb?", name);
-            break;
-        }
-        st = sink(opaque, buf, (size_t)r);
+        st = deliver(z, name, claimed, &got, buf, (size_t)r, sink, opaque);
         if (st != SG_OK)
             break;
     }
