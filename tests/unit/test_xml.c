@@ -118,6 +118,8 @@ static void hand_written(void **state)
 
     BAD("<a><b></a></b>");     /* mismatched */
     BAD("<a><b></a>");
+    BAD("<a></abcdefghijklmnopqrstuvwxyz>"); /* an end tag longer than the open name */
+    BAD("<abc></ab>");
     BAD("<a>");                /* unclosed */
     BAD("<a></a><b/>");        /* junk after the root */
     BAD("x<a/>");              /* text outside */

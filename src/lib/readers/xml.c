@@ -587,8 +587,10 @@ static bool fx_end(fastx *f, const char *p, size_t i, size_t gt)
         return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", i);
     if (!x->depth)
         return fx_fail(f, SG_E_FORMAT, "mismatched tag", i);
+    /* the open element's name is the last on the stack */
     const char *top = f->stack + f->open[x->depth - 1];
-    if (memcmp(top, p + ns, qlen) != 0 || top[qlen] != '\0')
+    size_t toplen = f->nstack - f->open[x->depth - 1] - 1;
+    if (toplen != qlen || memcmp(top, p + ns, qlen) != 0)
         return fx_fail(f, SG_E_FORMAT, "mismatched tag", i);
     x->depth--;
     f->nstack = f->open[x->depth]; /* the name stays there until the next push */
