@@ -237,6 +237,55 @@ static bool fx_ws(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* Names and values in a spreadsheet are a few bytes long: copying,
+ * comparing and searching them inline beats a call into libc for each
+ * (those calls were a fifth of the tokenizer's time). */
+static inline void fx_copy(char *d, const char *s, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + n - 8, &b, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(d, &a, 4);
+        memcpy(d + n - 4, &b, 4);
+    } else if (n < 4) {
+        if (n > 0)
+            d[0] = s[0];
+        if (n > 1)
+            d[1] = s[1];
+        if (n > 2)
+            d[2] = s[2];
+    } else {
+        memcpy(d, s, n);
+    }
+}
+
+static inline bool fx_same(const char *a, const char *b, size_t n)
+{
+    if (n > 16)
+        return memcmp(a, b, n) == 0;
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
+/* The first c in p[0..n), or NULL: a short look before memchr. */
+static inline const char *fx_find_byte(const char *p, char c, size_t n)
+{
+    size_t k = 0;
+    for (; k < n && k < 24; k++)
+        if (p[k] == c)
+            return p + k;
+    return k < n ? memchr(p + k, c, n - k) : NULL;
+}
+
 /* Decode the reference at p (p[0] == '&', ';' at p + n - 1) into out (up
  * to 4 bytes); its length, or 0 if it is no reference XML allows here. */
 static size_t fx_entity(const char *p, size_t n, char *out)
@@ -315,7 +364,7 @@ static void fx_text_out(fastx *f, const char *s, size_t n)
         s++, n--;
     f->after_cr = false;
     const char *cr;
-    while (n && (cr = memchr(s, '\r', n)) != NULL) {
+    while (n && (cr = fx_find_byte(s, '\r', n)) != NULL) {
         fx_text_raw(f, s, (size_t)(cr - s));
         fx_text_raw(f, "\n", 1);
         n -= (size_t)(cr - s) + 1;
@@ -345,7 +394,7 @@ static size_t fx_text(fastx *f, const char *p, size_t i, size_t end, bool more)
 {
     unsigned depth = f->x->depth;
     while (i < end) {
-        const char *amp = memchr(p + i, '&', end - i);
+        const char *amp = fx_find_byte(p + i, '&', end - i);
         size_t stop_at = amp ? (size_t)(amp - p) : end;
         if (depth) {
             fx_text_out(f, p + i, stop_at - i);
@@ -440,7 +489,7 @@ static int fx_start(fastx *f, const char *p, size_t i, size_t n, size_t *next)
         }                                                                                  \
     } while (0)
     NEED(qlen + 1);
-    memcpy(f->scratch, p + ns, qlen);
+    fx_copy(f->scratch, p + ns, qlen);
     f->scratch[qlen] = '\0';
     o = qlen + 1;
     size_t na = 0;
@@ -486,7 +535,7 @@ static int fx_start(fastx *f, const char *p, size_t i, size_t n, size_t *next)
         if (p[k] != '"' && p[k] != '\'')
             return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", k), FX_ERROR;
         char q = p[k++];
-        const char *e = memchr(p + k, q, n - k);
+        const char *e = fx_find_byte(p + k, q, n - k);
         if (!e)
             return FX_MORE;
         size_t vend = (size_t)(e - p);
@@ -494,11 +543,11 @@ static int fx_start(fastx *f, const char *p, size_t i, size_t n, size_t *next)
         NEED(anl + 1 + (vend - k) + 1);
         char *sc = f->scratch;
         for (size_t d = 0; d < na; d++)
-            if (alen[d] == anl && memcmp(sc + off[2 * d], p + an, anl) == 0)
+            if (alen[d] == anl && fx_same(sc + off[2 * d], p + an, anl))
                 return fx_fail(f, SG_E_FORMAT, "duplicate attribute", an), FX_ERROR;
         off[2 * na] = o;
         alen[na] = anl;
-        memcpy(sc + o, p + an, anl);
+        fx_copy(sc + o, p + an, anl);
         sc[o + anl] = '\0';
         o += anl + 1;
         off[2 * na + 1] = o;
@@ -508,7 +557,7 @@ static int fx_start(fastx *f, const char *p, size_t i, size_t n, size_t *next)
             size_t r = k;
             while (r < vend && !(fx_class[(unsigned char)p[r]] & C_VALUE))
                 r++;
-            memcpy(sc + o, p + k, r - k);
+            fx_copy(sc + o, p + k, r - k);
             o += r - k;
             if (r == vend) {
                 k = r;
@@ -556,7 +605,7 @@ static int fx_start(fastx *f, const char *p, size_t i, size_t n, size_t *next)
             !sgi_grow(f->mem, (void **)&f->stack, &f->capstack, f->nstack + qlen + 1, 1))
             return fx_fail(f, SG_E_NOMEM, "out of memory", i), FX_ERROR;
         f->open[x->depth] = f->nstack;
-        memcpy(f->stack + f->nstack, qname, qlen + 1);
+        fx_copy(f->stack + f->nstack, qname, qlen + 1);
         f->nstack += qlen + 1;
     }
     x->depth++;
@@ -590,7 +639,7 @@ static bool fx_end(fastx *f, const char *p, size_t i, size_t gt)
     /* the open element's name is the last on the stack */
     const char *top = f->stack + f->open[x->depth - 1];
     size_t toplen = f->nstack - f->open[x->depth - 1] - 1;
-    if (toplen != qlen || memcmp(top, p + ns, qlen) != 0)
+    if (toplen != qlen || !fx_same(top, p + ns, qlen))
         return fx_fail(f, SG_E_FORMAT, "mismatched tag", i);
     x->depth--;
     f->nstack = f->open[x->depth]; /* the name stays there until the next push */
@@ -649,7 +698,7 @@ static size_t fx_run(fastx *f, const char *p, size_t n, bool more)
     }
     while (i < n) {
         if (p[i] != '<') {
-            const char *lt = memchr(p + i, '<', n - i);
+            const char *lt = fx_find_byte(p + i, '<', n - i);
             size_t end = lt ? (size_t)(lt - p) : n;
             size_t r = fx_text(f, p, i, end, more && !lt);
             if (r == SIZE_MAX)
