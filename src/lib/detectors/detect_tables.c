@@ -265,7 +265,12 @@ bool sgi_looks_like_name(const char *s, size_t n)
     }
     if (tokens == 0 || tokens > 5 || longest < 2 || !upper_seen)
         return false;
-    if (n <= 12)
+    /* the first letters of non_names: most names skip the list */
+    const uint32_t firsts = 1u << ('g' - 'a') | 1u << ('s' - 'a') | 1u << ('t' - 'a') |
+                            1u << ('n' - 'a') | 1u << ('u' - 'a') | 1u << ('r' - 'a') |
+                            1u << ('w' - 'a') | 1u << ('v' - 'a') | 1u << ('o' - 'a');
+    unsigned char f0 = (unsigned char)(s[0] | 0x20);
+    if (n <= 12 && f0 >= 'a' && f0 <= 'z' && (firsts >> (f0 - 'a') & 1))
         for (size_t i = 0; i < SGI_ARRAY_LEN(non_names); i++)
             if (non_names[i].n == n && same_ci(s, non_names[i].s, n))
                 return false;
