@@ -14,6 +14,9 @@
 #include "../sg_private.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 const char *sgi_encoding_name(sgi_encoding e)
 {
@@ -391,23 +394,37 @@ static int utf8_len(unsigned char c)
 
 /* UTF-8 text whose source bytes are the same bytes: count lines and the
  * characters after the last newline. */
+/* Line feeds in b[0, n): sixteen bytes a step (this ran byte by byte and
+ * was a sixth of a scan of plain text). */
+static long long count_lf(const unsigned char *b, size_t n)
+{
+    long long lines = 0;
+    size_t j = 0;
+#ifdef __SSE2__
+    const __m128i lf = _mm_set1_epi8('\n');
+    for (; j + 16 <= n; j += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + j));
+        lines += __builtin_popcount((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf)));
+    }
+#endif
+    for (; j < n; j++)
+        lines += b[j] == '\n';
+    return lines;
+}
+
 static void pos_identity(sgi_pos *p, size_t to)
 {
     const unsigned char *b = (const unsigned char *)p->buf;
-    size_t i = p->at, last_nl = SIZE_MAX;
-    long long lines = 0;
-    for (size_t j = i; j < to; j++) {
-        if (b[j] == '\n') {
-            lines++;
-            last_nl = j;
-        }
-    }
+    size_t i = p->at;
+    long long lines = count_lf(b + i, to - i);
     size_t from = i;
     if (lines) {
+        const unsigned char *nl = memrchr(b + i, '\n', to - i);
         p->line += lines;
         p->col = 1;
-        from = last_nl + 1;
+        from = (size_t)(nl - b) + 1;
     }
+    /* characters since the last line feed: bytes that do not continue one */
     long long chars = 0;
     for (size_t j = from; j < to; j++)
         chars += (b[j] & 0xC0) != 0x80;

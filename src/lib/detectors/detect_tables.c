@@ -832,10 +832,16 @@ static int cmp_word(const void *a, const void *b)
 static uint32_t special_len[26];
 static pthread_once_t special_once = PTHREAD_ONCE_INIT;
 
+static uint32_t special_second[26]; /* bit b: a word starts with this letter and 'a' + b */
+
 static void special_init(void)
 {
-    for (size_t i = 0; i < SGI_ARRAY_LEN(special_words); i++)
-        special_len[special_words[i][0] - 'a'] |= 1u << strlen(special_words[i]);
+    for (size_t i = 0; i < SGI_ARRAY_LEN(special_words); i++) {
+        const char *w = special_words[i];
+        special_len[w[0] - 'a'] |= 1u << strlen(w);
+        if (w[1] >= 'a' && w[1] <= 'z')
+            special_second[w[0] - 'a'] |= 1u << (w[1] - 'a');
+    }
 }
 
 bool sgi_special_words(const char *s, size_t n)
@@ -851,7 +857,8 @@ bool sgi_special_words(const char *s, size_t n)
             i++;
         size_t len = i - a;
         if (len < 3 || len >= sizeof(w) ||
-            !(special_len[(s[a] | 0x20) - 'a'] >> len & 1))
+            !(special_len[(s[a] | 0x20) - 'a'] >> len & 1) ||
+            !(special_second[(s[a] | 0x20) - 'a'] >> ((s[a + 1] | 0x20) - 'a') & 1))
             continue;
         for (size_t k = 0; k < len; k++)
             w[k] = (char)(s[a + k] | 0x20);
