@@ -401,10 +401,17 @@ static long long count_lf(const unsigned char *b, size_t n)
     long long lines = 0;
     size_t j = 0;
 #ifdef __SSE2__
-    const __m128i lf = _mm_set1_epi8('\n');
-    for (; j + 16 <= n; j += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + j));
-        lines += __builtin_popcount((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf)));
+    /* each lane counts its matches (a match is -1) for up to 255 steps,
+     * then the lanes are summed */
+    const __m128i lf = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+    while (j + 16 <= n) {
+        __m128i acc = zero;
+        for (int k = 0; k < 255 && j + 16 <= n; k++, j += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + j));
+            acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(v, lf));
+        }
+        __m128i sum = _mm_sad_epu8(acc, zero);
+        lines += _mm_cvtsi128_si32(sum) + _mm_extract_epi16(sum, 4);
     }
 #endif
     for (; j < n; j++)

@@ -45,6 +45,8 @@ static int month_of(const char *s, size_t n)
         w[i] = lower(s[i]);
     w[n] = '\0';
     for (int m = 0; m < 12; m++) {
+        if (w[0] != months[m][0]) /* most words are no month: one byte tells */
+            continue;
         if (strcmp(w, month_full[m]) == 0 || strcmp(w, months[m]) == 0)
             return m + 1;
     }
