@@ -89,11 +89,16 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB) tests/unit/unit.h
 
 # the fuzz targets without libFuzzer, replaying their corpora (tests/fuzz)
 include tests/fuzz/targets.mk
-REPLAY_BIN := $(BUILD)/tests/replay_scan $(FUZZ_READERS:%=$(BUILD)/tests/replay_%)
+REPLAY_BIN := $(BUILD)/tests/replay_scan $(FUZZ_READERS:%=$(BUILD)/tests/replay_%) \
+              $(BUILD)/tests/replay_xmlfast
 
 $(BUILD)/tests/replay_scan: tests/fuzz/replay.c tests/fuzz/fuzz_scan.c tests/fuzz/fuzz_common.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_scan.c $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/replay_xmlfast: tests/fuzz/replay.c tests/fuzz/fuzz_xmlfast.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc/lib $(LDFLAGS) -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_xmlfast.c $(LIB) $(LDLIBS)
 
 $(BUILD)/tests/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_reader.c tests/fuzz/fuzz_common.h $(LIB)
 	@mkdir -p $(dir $@)
@@ -111,7 +116,7 @@ cli-test: $(BIN)
 replay: export ASAN_OPTIONS = fast_unwind_on_malloc=0
 replay: $(REPLAY_BIN)
 	$(BUILD)/tests/replay_scan tests/fuzz/corpus/scan examples
-	@set -e; for t in $(FUZZ_READERS); do $(BUILD)/tests/replay_$$t tests/fuzz/corpus/$$t; done
+	@set -e; for t in $(FUZZ_READERS) $(FUZZ_UNITS); do $(BUILD)/tests/replay_$$t tests/fuzz/corpus/$$t; done
 
 test: unit cli-test replay
 
