@@ -310,6 +310,9 @@ sgi_table_col *sgi_table_col_find(const sgi_table *t, size_t col)
 {
     if (!t->slot)
         return NULL;
+    /* columns met in order (CSV, most sheets) sit at their own index */
+    if (col < t->ncols && t->cols[col].index == col)
+        return (sgi_table_col *)&t->cols[col];
     for (size_t h = hash_col(col);; h = (h + 1) & (SLOTS - 1)) {
         int s = t->slot[h];
         if (s < 0)
