@@ -195,9 +195,11 @@ sg_status sgi_xml_buffer(const char *buf, size_t len, const sgi_xml_handlers *h,
  * expand), depth is capped; damaged XML is an error, never a guess. What
  * it does not take on, it leaves to expat before any handler runs: a
  * document type declaration, an encoding other than UTF-8 or ASCII, a
- * UTF-16 byte order mark. It does not check that names and text are
- * valid UTF-8 (the detectors take any bytes) nor normalise line ends in
- * text (Excel escapes them).
+ * UTF-16 byte order mark. Line ends are normalised as XML wants (CR LF
+ * and CR are LF; whitespace in attribute values a space). It does not
+ * check that names and text are valid UTF-8 or that names use XML's name
+ * characters (the detectors take any bytes): expat refuses such
+ * documents, this path reads them.
  *
  * Input arrives in chunks; a token cut by a chunk's end is carried over
  * (at most FAST_MAX_TOKEN bytes: a longer tag is refused). */
