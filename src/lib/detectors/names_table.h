@@ -32,10 +32,10 @@
 #define SGI_NAME_LAST 2u
 
 typedef struct sgi_name_rec {
-    uint32_t s;   /* offset of the name in pool */
+    uint32_t s; /* offset of the name in pool */
     uint16_t len;
-    uint8_t flags; /* SGI_NAME_FIRST, SGI_NAME_LAST */
-    uint8_t weak;  /* 0 a name; 1 also a word; 2 a word often capitalised */
+    uint8_t flags;    /* SGI_NAME_FIRST, SGI_NAME_LAST */
+    uint8_t weak;     /* 0 a name; 1 also a word; 2 a word often capitalised */
     uint32_t births;  /* first name: births 1996-2024 */
     uint32_t per100k; /* surname: per 100,000 people */
 } sgi_name_rec;
