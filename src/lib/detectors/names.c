@@ -35,7 +35,8 @@
 #endif
 #include <strings.h>
 
-extern const unsigned char sgi_names_blob_start[], sgi_names_blob_end[];
+extern const unsigned char sgi_names_blob_start[];
+extern const uint64_t sgi_names_blob_size;
 
 #define F_FIRST SGI_NAME_FIRST
 #define F_LAST SGI_NAME_LAST
@@ -195,7 +196,7 @@ static name_entry *fw_lookup(const struct sgi_names *t, const char *s, size_t n)
 static bool map_lists(struct sgi_names *t)
 {
     const unsigned char *b = sgi_names_blob_start;
-    size_t size = (size_t)(sgi_names_blob_end - sgi_names_blob_start);
+    size_t size = (size_t)sgi_names_blob_size;
     sgi_names_blob h;
     if (size < sizeof(h))
         return false;

@@ -8,9 +8,12 @@
     .section .rodata
     .balign 64
     .global sgi_names_blob_start
-    .global sgi_names_blob_end
+    .global sgi_names_blob_size
 sgi_names_blob_start:
     .incbin NAMES_TABLE
 sgi_names_blob_end:
-    .byte 0
+    .balign 8
+    /* its length, so that C need not subtract pointers to two objects */
+sgi_names_blob_size:
+    .quad sgi_names_blob_end - sgi_names_blob_start
     .section .note.GNU-stack,"",@progbits
