@@ -733,6 +733,25 @@ static void sheet_end(void *opaque, const char *name)
     }
 }
 
+/* A date cell's serial number: whole days are all that is shown, and
+ * nearly every writer puts plain digits there (strtod was 1% of a sheet
+ * with a date a row); anything else goes to strtod. */
+static double serial_of(const char *v)
+{
+    unsigned long long d = 0;
+    const char *c = v;
+    for (; *c >= '0' && *c <= '9' && c - v < 9; c++)
+        d = d * 10 + (unsigned long long)(*c - '0');
+    if (c > v && *c == '\0')
+        return (double)d;
+    /* the fraction (a time of day) is not shown, and changes nothing but
+     * at the last day Excel has */
+    if (c > v && *c == '.' && d != 2958465 && c[1] >= '0' && c[1] <= '9' &&
+        strspn(c + 1, "0123456789") == strlen(c + 1))
+        return (double)d;
+    return strtod(v, NULL);
+}
+
 static void cell_end(sheet_parse *p, xlsx *x)
 {
     if (p->in_c) {
@@ -750,7 +769,7 @@ static void cell_end(sheet_parse *p, xlsx *x)
                 return;
         } else if (p->t == 'n' && p->style >= 0 && (size_t)p->style < x->nxf &&
                    x->xfs[p->style].date) {
-            if (sgi_xlsx_serial_date(strtod(p->val.p, NULL), x->date1904, date, sizeof(date))) {
+            if (sgi_xlsx_serial_date(serial_of(p->val.p), x->date1904, date, sizeof(date))) {
                 text = date;
                 n = strlen(date);
             }
