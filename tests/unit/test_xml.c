@@ -106,6 +106,7 @@ static void hand_written(void **state)
     OK("<a b=\"x>y\" c='q\"r'>1 &gt; 0</a>");                  /* > and " inside values */
     OK("<a b=\"l1\r\nl2\tl3\nl4\">x</a>");                     /* attribute normalisation */
     OK("<a>one\r\ntwo\rthree\n\rfour</a>");                      /* line ends in text */
+    OK("<a><b>u\r</b>\n\r\nv\r<!--c-->\nw</a>"); /* a CR before markup, a LF after it */
     OK("<a>&#13;&#10;kept&#x9;</a>");                            /* references are not line ends */
     OK("<a><![CDATA[<not a tag> & ]] ]>]]>after</a>");           /* CDATA */
     OK("<!-- before --><a><!-- in - side -->x<?pi data?>y</a><!-- after -->\n");

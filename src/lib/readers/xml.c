@@ -712,6 +712,9 @@ static size_t fx_run(fastx *f, const char *p, size_t n, bool more)
         }
         if (n - i < 9 && more)
             return i; /* "<![CDATA[" and friends need their first bytes */
+        /* a CR that ended the text before markup was a whole line end:
+         * a LF after the markup is another (found by fuzz_xmlfast) */
+        f->after_cr = false;
         char c = i + 1 < n ? p[i + 1] : 0;
         if (c == '/') {
             size_t gt = fx_tag_end(p, i, n);
