@@ -221,7 +221,10 @@ sg_status sg_batch_new(const sg_engine *eng, unsigned threads, unsigned flags, s
     b->flags = flags;
     b->cb = cb;
     b->opaque = opaque;
-    b->window = 4 * (size_t)threads + 4;
+    /* wide enough that one large file does not stall the other threads
+     * once they have parked the small files behind it (4 per thread held
+     * -j 2 to 1.66x -j 1 on a mixed folder; 16 gives 1.9x) */
+    b->window = 16 * (size_t)threads + 16;
     b->queue = sgi_calloc(b->mem, b->window, sizeof(job));
     b->slots = sgi_calloc(b->mem, b->window, sizeof(sgi_result *));
     b->threads = sgi_calloc(b->mem, threads, sizeof(pthread_t));
