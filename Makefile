@@ -86,6 +86,7 @@ $(BIN): $(CLI_OBJ) $(LIB)
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB) tests/unit/unit.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Isrc/lib $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+$(BUILD)/tests/test_xml: tests/fuzz/xml_events.h
 
 # the fuzz targets without libFuzzer, replaying their corpora (tests/fuzz)
 include tests/fuzz/targets.mk
@@ -96,7 +97,7 @@ $(BUILD)/tests/replay_scan: tests/fuzz/replay.c tests/fuzz/fuzz_scan.c tests/fuz
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_scan.c $(LIB) $(LDLIBS)
 
-$(BUILD)/tests/replay_xmlfast: tests/fuzz/replay.c tests/fuzz/fuzz_xmlfast.c $(LIB)
+$(BUILD)/tests/replay_xmlfast: tests/fuzz/replay.c tests/fuzz/fuzz_xmlfast.c tests/fuzz/xml_events.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Isrc/lib $(LDFLAGS) -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_xmlfast.c $(LIB) $(LDLIBS)
 

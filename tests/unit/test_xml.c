@@ -9,68 +9,20 @@
  */
 #include "unit.h"
 
-typedef struct events {
-    char buf[1 << 16];
-    size_t n;
-    bool in_text; /* adjacent text events are one text */
-} events;
-
-static void put(events *e, const char *s, size_t n)
-{
-    if (e->n + n < sizeof(e->buf)) {
-        memcpy(e->buf + e->n, s, n);
-        e->n += n;
-        e->buf[e->n] = '\0';
-    }
-}
-
-static void ev_start(void *o, const char *name, const char **attrs)
-{
-    events *e = o;
-    e->in_text = false;
-    put(e, "\n<", 2);
-    put(e, name, strlen(name));
-    for (size_t i = 0; attrs[i]; i += 2) {
-        put(e, " ", 1);
-        put(e, attrs[i], strlen(attrs[i]));
-        put(e, "=[", 2);
-        put(e, attrs[i + 1], strlen(attrs[i + 1]));
-        put(e, "]", 1);
-    }
-    put(e, ">", 1);
-}
-
-static void ev_end(void *o, const char *name)
-{
-    events *e = o;
-    e->in_text = false;
-    put(e, "\n</", 3);
-    put(e, name, strlen(name));
-    put(e, ">", 1);
-}
-
-static void ev_text(void *o, const char *s, int len)
-{
-    events *e = o;
-    if (!e->in_text)
-        put(e, "\nT:", 3);
-    e->in_text = true;
-    put(e, s, (size_t)len);
-}
-
-static const sgi_xml_handlers H = {ev_start, ev_end, ev_text};
+#include "../fuzz/xml_events.h"
 
 /* Both paths on doc; expect_ok: whether both must accept it. */
 static void same(const char *doc, size_t len, int expect_ok)
 {
-    static events a, b;
-    memset(&a, 0, sizeof(a));
+    static xml_events a, b;
+    const sgi_xml_handlers *H = &xml_events_handlers;
+    xev_reset(&a);
     char err[200];
-    sg_status sa = sgi_xml_buffer(doc, len, &H, &a, err, sizeof(err));
+    sg_status sa = sgi_xml_buffer(doc, len, H, &a, err, sizeof(err));
     static const size_t chunks[] = {0, 1, 2, 3, 5, 7, 8, 9, 13, 64};
     for (size_t c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
-        memset(&b, 0, sizeof(b));
-        sg_status sb = sgi_xml_buffer_fast(doc, len, chunks[c], &H, &b, err, sizeof(err));
+        xev_reset(&b);
+        sg_status sb = sgi_xml_buffer_fast(doc, len, chunks[c], H, &b, err, sizeof(err));
         if (expect_ok == 1) {
             if (sa != SG_OK || sb != SG_OK)
                 fail_msg("chunk %zu: expat %d, fast %d (%s) on: %.*s", chunks[c], sa, sb, err,

@@ -222,13 +222,21 @@ static unsigned pair_hash(unsigned char a, unsigned char b)
     return ((unsigned)a * 31u + (unsigned)b) & 1023u;
 }
 
-/* s already lower-cased */
-static void pairs_of(pairs *p, const char *s, size_t n)
+/* The pairs of s[0,n), lower-cased; the lower-cased text to low too,
+ * unless it is NULL. */
+static void pairs_of(pairs *p, const char *s, size_t n, char *low)
 {
     memset(p, 0, sizeof(*p));
-    for (size_t i = 0; i + 1 < n; i++) {
-        unsigned h = pair_hash((unsigned char)s[i], (unsigned char)s[i + 1]);
+    unsigned char prev = n ? lower((unsigned char)s[0]) : 0;
+    if (low && n)
+        low[0] = (char)prev;
+    for (size_t i = 1; i < n; i++) {
+        unsigned char c = lower((unsigned char)s[i]);
+        if (low)
+            low[i] = (char)c;
+        unsigned h = pair_hash(prev, c);
         p->bit[h >> 6] |= 1ull << (h & 63);
+        prev = c;
     }
 }
 
@@ -244,27 +252,14 @@ static _Thread_local struct {
 
 static const pairs *header_pairs(const char *h, size_t n, pairs *tmp)
 {
-    char low[64];
-    if (n > sizeof(low)) {
-        char big[256];
-        size_t m = SGI_MIN(n, sizeof(big));
-        for (size_t i = 0; i < m; i++)
-            big[i] = (char)lower((unsigned char)h[i]);
-        pairs_of(tmp, big, m);
-        if (n > m) { /* longer than any header worth a memo: every pair */
-            for (size_t i = m - 1; i + 1 < n; i++) {
-                unsigned k = pair_hash(lower((unsigned char)h[i]), lower((unsigned char)h[i + 1]));
-                tmp->bit[k >> 6] |= 1ull << (k & 63);
-            }
-        }
+    if (n > sizeof(header_memo.text)) { /* longer than any header worth a memo */
+        pairs_of(tmp, h, n, NULL);
         return tmp;
     }
-    for (size_t i = 0; i < n; i++)
-        low[i] = (char)lower((unsigned char)h[i]);
-    if (header_memo.n != n || memcmp(header_memo.text, low, n) != 0) {
-        memcpy(header_memo.text, low, n);
+    if (header_memo.n != n || memcmp(header_memo.text, h, n) != 0) {
+        memcpy(header_memo.text, h, n);
         header_memo.n = n;
-        pairs_of(&header_memo.pr, low, n);
+        pairs_of(&header_memo.pr, h, n, NULL);
     }
     return &header_memo.pr;
 }
@@ -313,11 +308,15 @@ static bool window_has(const char *w, size_t n, const char *word)
     return false;
 }
 
-static size_t lower_copy(char *dst, const char *src, size_t n)
+/* Does s[0,n) (n <= 256) hold one of words? w: room to lower-case it. */
+static bool side_has(char *w, const char *s, size_t n, const char *const *words)
 {
-    for (size_t i = 0; i < n; i++)
-        dst[i] = (char)lower((unsigned char)src[i]);
-    return n;
+    pairs pr;
+    pairs_of(&pr, s, n, w);
+    for (size_t i = 0; words[i]; i++)
+        if (pairs_may(&pr, words[i]) && window_has(w, n, words[i]))
+            return true;
+    return false;
 }
 
 bool sgi_context_has(const sgi_cand *c, size_t start, size_t end, const char *const *words,
@@ -330,20 +329,6 @@ bool sgi_context_has(const sgi_cand *c, size_t start, size_t end, const char *co
     after = SGI_MIN(after, sizeof(w));
     size_t b0 = start > c->ctx_lo + before ? start - before : c->ctx_lo;
     size_t a1 = SGI_MIN(c->hi, end + after);
-    pairs pr;
-    if (start > b0) {
-        size_t n = lower_copy(w, c->buf + b0, start - b0);
-        pairs_of(&pr, w, n);
-        for (size_t i = 0; words[i]; i++)
-            if (pairs_may(&pr, words[i]) && window_has(w, n, words[i]))
-                return true;
-    }
-    if (a1 > end) {
-        size_t n = lower_copy(w, c->buf + end, a1 - end);
-        pairs_of(&pr, w, n);
-        for (size_t i = 0; words[i]; i++)
-            if (pairs_may(&pr, words[i]) && window_has(w, n, words[i]))
-                return true;
-    }
-    return false;
+    return (start > b0 && side_has(w, c->buf + b0, start - b0, words)) ||
+           (a1 > end && side_has(w, c->buf + end, a1 - end, words));
 }

@@ -228,6 +228,15 @@ static bool same_ci(const char *a, const char *b, size_t n)
     return true;
 }
 
+static uint32_t non_name_first; /* bit c - 'a': a non-name starts with c */
+static pthread_once_t non_names_once = PTHREAD_ONCE_INIT;
+
+static void non_names_init(void)
+{
+    for (size_t i = 0; i < SGI_ARRAY_LEN(non_names); i++)
+        non_name_first |= 1u << (non_names[i].s[0] - 'a');
+}
+
 bool sgi_looks_like_name(const char *s, size_t n)
 {
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
@@ -265,12 +274,10 @@ bool sgi_looks_like_name(const char *s, size_t n)
     }
     if (tokens == 0 || tokens > 5 || longest < 2 || !upper_seen)
         return false;
-    /* the first letters of non_names: most names skip the list */
-    const uint32_t firsts = 1u << ('g' - 'a') | 1u << ('s' - 'a') | 1u << ('t' - 'a') |
-                            1u << ('n' - 'a') | 1u << ('u' - 'a') | 1u << ('r' - 'a') |
-                            1u << ('w' - 'a') | 1u << ('v' - 'a') | 1u << ('o' - 'a');
+    /* only a cell starting with one of their first letters can be one */
+    pthread_once(&non_names_once, non_names_init);
     unsigned char f0 = (unsigned char)(s[0] | 0x20);
-    if (n <= 12 && f0 >= 'a' && f0 <= 'z' && (firsts >> (f0 - 'a') & 1))
+    if (n <= 12 && f0 >= 'a' && f0 <= 'z' && (non_name_first >> (f0 - 'a') & 1))
         for (size_t i = 0; i < SGI_ARRAY_LEN(non_names); i++)
             if (non_names[i].n == n && same_ci(s, non_names[i].s, n))
                 return false;

@@ -70,13 +70,11 @@ struct sgi_names {
     uint32_t cx_len[32]; /* the same for context words (looked for in lower case) */
 };
 
-#define low sgi_names_low
-#define hash_ci sgi_names_hash
 
 static bool eq_ci(const char *a, const char *b, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (low((unsigned char)a[i]) != low((unsigned char)b[i]))
+        if (sgi_names_low((unsigned char)a[i]) != sgi_names_low((unsigned char)b[i]))
             return false;
     return true;
 }
@@ -170,7 +168,7 @@ static const sgi_name_rec *lookup(const struct sgi_names *t, const char *s, size
             return NULL;
         s = folded;
     }
-    size_t j = (size_t)hash_ci(s, n) & t->mask;
+    size_t j = (size_t)sgi_names_hash(s, n) & t->mask;
     while (t->slot[j]) {
         const sgi_name_rec *e = &t->v[t->slot[j] - 1];
         if (e->len == n && eq_ci(t->pool + e->s, s, n))
@@ -182,7 +180,7 @@ static const sgi_name_rec *lookup(const struct sgi_names *t, const char *s, size
 
 static name_entry *fw_lookup(const struct sgi_names *t, const char *s, size_t n)
 {
-    size_t j = (size_t)hash_ci(s, n) & 1023;
+    size_t j = (size_t)sgi_names_hash(s, n) & 1023;
     while (t->fslot[j]) {
         const name_entry *e = &t->fw[t->fslot[j] - 1];
         if (e->len == n && eq_ci(e->s, s, n))
@@ -239,7 +237,7 @@ sg_status sgi_names_build(const sgi_mem *mem, struct sgi_names **out)
                 e = &t->fw[t->nfw++];
                 e->s = x;
                 e->len = (uint32_t)n;
-                size_t j = (size_t)hash_ci(x, n) & 1023;
+                size_t j = (size_t)sgi_names_hash(x, n) & 1023;
                 while (t->fslot[j])
                     j = (j + 1) & 1023;
                 t->fslot[j] = (uint16_t)t->nfw;
@@ -247,9 +245,9 @@ sg_status sgi_names_build(const sgi_mem *mem, struct sgi_names **out)
             if (e)
                 e->flags |= (uint8_t)words[w].flag;
             if (n < 32)
-                t->fw_len[low((unsigned char)x[0]) & 31] |= 1u << n;
+                t->fw_len[sgi_names_low((unsigned char)x[0]) & 31] |= 1u << n;
             if (n < 32 && words[w].flag == F_CONTEXT)
-                t->cx_len[low((unsigned char)x[0]) & 31] |= 1u << n;
+                t->cx_len[sgi_names_low((unsigned char)x[0]) & 31] |= 1u << n;
         }
     }
     *out = t;
@@ -266,7 +264,7 @@ static bool english_word(const struct sgi_names *t, const char *s, size_t n)
 {
     if (!t->words || n == 0 || n > 40)
         return false;
-    size_t j = (size_t)hash_ci(s, n) & t->wmask;
+    size_t j = (size_t)sgi_names_hash(s, n) & t->wmask;
     while (t->words[j]) {
         const unsigned char *w = (const unsigned char *)t->pool + t->words[j] - 1;
         if (w[0] == n && eq_ci((const char *)w + 1, s, n))
@@ -488,7 +486,7 @@ static bool context_before(const walker *k, size_t s)
     size_t n = e - i;
     if (n < 3 || e == s || (i > k->lo && cls[(unsigned char)b[i - 1]] == 1))
         return false;
-    const name_entry *f = (k->nm->cx_len[low((unsigned char)b[i]) & 31] >> n & 1)
+    const name_entry *f = (k->nm->cx_len[sgi_names_low((unsigned char)b[i]) & 31] >> n & 1)
                               ? fw_lookup(k->nm, b + i, n)
                               : NULL;
     return f && (f->flags & F_CONTEXT);
@@ -532,7 +530,7 @@ static bool next_word(walker *k, tok *t)
         t->s = s;
         t->e = i;
         unsigned char c0 = b[s];
-        if (n >= 2 && n <= 16 && (k->nm->fw_len[low(c0) & 31] >> n & 1))
+        if (n >= 2 && n <= 16 && (k->nm->fw_len[sgi_names_low(c0) & 31] >> n & 1))
             t->fwe = fw_lookup(k->nm, k->b + s, n);
         t->fw = t->fwe ? t->fwe->flags : 0;
         if (n == 1)

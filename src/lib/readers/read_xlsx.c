@@ -493,9 +493,8 @@ bool sgi_xlsx_serial_date(double v, bool d1904, char *out, size_t n)
     if (n < 11 || y < 0 || y > 9999)
         return false;
     /* by hand: snprintf was 4% of a sheet with a date on every row */
-    const int v4[] = {(int)y / 1000, (int)y / 100 % 10, (int)y / 10 % 10, (int)y % 10};
-    for (int i = 0; i < 4; i++)
-        out[i] = (char)('0' + v4[i]);
+    for (int i = 3; i >= 0; i--, y /= 10)
+        out[i] = (char)('0' + y % 10);
     out[4] = '-';
     out[5] = (char)('0' + m / 10);
     out[6] = (char)('0' + m % 10);
@@ -709,30 +708,6 @@ static void formula_refs(sheet_parse *p, const char *f)
         snprintf(x->first_ext_ref, sizeof(x->first_ext_ref), "%s", at);
 }
 
-static void cell_end(sheet_parse *p, xlsx *x);
-
-static void sheet_end(void *opaque, const char *name)
-{
-    sheet_parse *p = opaque;
-    xlsx *x = p->x;
-    if (name[0] == 'c' && name[1] == '\0') {
-        cell_end(p, x);
-    } else if (strcmp(name, "v") == 0) {
-        p->in_v = false;
-    } else if (strcmp(name, "f") == 0) {
-        p->in_f = false;
-    } else if (strcmp(name, "t") == 0) {
-        p->in_t = false;
-    } else if (strcmp(name, "rPh") == 0) {
-        p->in_rph = false;
-    } else if (strcmp(name, "is") == 0) {
-        p->in_is = false;
-    } else if (strcmp(name, "sheetData") == 0) {
-        end_row(p);
-        p->in_data = false;
-    }
-}
-
 /* A date cell's serial number: whole days are all that is shown, and
  * nearly every writer puts plain digits there (strtod was 1% of a sheet
  * with a date a row); anything else goes to strtod. */
@@ -754,62 +729,85 @@ static double serial_of(const char *v)
 
 static void cell_end(sheet_parse *p, xlsx *x)
 {
-    if (p->in_c) {
-        p->in_c = false;
-        if (p->fml.len && p->sh->state == 0)
-            formula_refs(p, p->fml.p);
-        if (!p->val.len || p->t == 'b' || p->t == 'e')
+    if (!p->in_c)
+        return;
+    p->in_c = false;
+    if (p->fml.len && p->sh->state == 0)
+        formula_refs(p, p->fml.p);
+    if (!p->val.len || p->t == 'b' || p->t == 'e')
+        return;
+    const char *text = p->val.p;
+    size_t n = p->val.len;
+    char date[48];
+    if (p->t == 's') {
+        text = sst_get(x, p->val.p, &n);
+        if (!text)
             return;
-        const char *text = p->val.p;
-        size_t n = p->val.len;
-        char date[48];
-        if (p->t == 's') {
-            text = sst_get(x, p->val.p, &n);
-            if (!text)
-                return;
-        } else if (p->t == 'n' && p->style >= 0 && (size_t)p->style < x->nxf &&
-                   x->xfs[p->style].date) {
-            if (sgi_xlsx_serial_date(serial_of(p->val.p), x->date1904, date, sizeof(date))) {
-                text = date;
-                n = strlen(date);
-            }
+    } else if (p->t == 'n' && p->style >= 0 && (size_t)p->style < x->nxf &&
+               x->xfs[p->style].date) {
+        if (sgi_xlsx_serial_date(serial_of(p->val.p), x->date1904, date, sizeof(date))) {
+            text = date;
+            n = strlen(date);
         }
-        if (n == 0)
-            return;
-        p->sh->cells++;
-        p->row_cells++;
-        unsigned flags = p->flags;
-        const char *reason = p->reason;
-        range *hc = hidden_col(p, p->col);
-        bool invisible = p->style >= 0 && (size_t)p->style < x->nxf && x->xfs[p->style].invisible;
-        if (invisible) {
-            if (p->invisible++ < 4) {
-                char letter[16], ref[32];
-                sgi_column_letter((long long)p->col + 1, letter);
-                snprintf(ref, sizeof(ref), "%s%s%llu", p->examples[0] ? ", " : "", letter,
-                         p->row);
-                strncat(p->examples, ref, sizeof(p->examples) - strlen(p->examples) - 1);
-            }
+    }
+    if (n == 0)
+        return;
+    p->sh->cells++;
+    p->row_cells++;
+    unsigned flags = p->flags;
+    const char *reason = p->reason;
+    range *hc = hidden_col(p, p->col);
+    bool invisible = p->style >= 0 && (size_t)p->style < x->nxf && x->xfs[p->style].invisible;
+    if (invisible) {
+        if (p->invisible++ < 4) {
+            char letter[16], ref[32];
+            sgi_column_letter((long long)p->col + 1, letter);
+            snprintf(ref, sizeof(ref), "%s%s%llu", p->examples[0] ? ", " : "", letter,
+                     p->row);
+            strncat(p->examples, ref, sizeof(p->examples) - strlen(p->examples) - 1);
         }
-        if (hc)
-            hc->cells++;
-        if (!flags) {
-            if (p->row_hidden) {
-                flags = SGI_F_HIDDEN;
-                reason = "hidden row";
-            } else if (hc) {
-                flags = SGI_F_HIDDEN;
-                reason = "hidden column";
-            } else if (invisible) {
-                flags = SGI_F_HIDDEN;
-                reason = "invisible format";
-            }
+    }
+    if (hc)
+        hc->cells++;
+    if (!flags) {
+        if (p->row_hidden) {
+            flags = SGI_F_HIDDEN;
+            reason = "hidden row";
+        } else if (hc) {
+            flags = SGI_F_HIDDEN;
+            reason = "hidden column";
+        } else if (invisible) {
+            flags = SGI_F_HIDDEN;
+            reason = "invisible format";
         }
-        sg_status st = sgi_cells_add(&x->ox.cells, p->row, p->col, text, n, flags, reason);
-        if (st != SG_OK && p->st == SG_OK) {
-            p->st = st;
-            sgi_xml_abort(st, sg_strerror(st));
-        }
+    }
+    sg_status st = sgi_cells_add(&x->ox.cells, p->row, p->col, text, n, flags, reason);
+    if (st != SG_OK && p->st == SG_OK) {
+        p->st = st;
+        sgi_xml_abort(st, sg_strerror(st));
+    }
+
+}
+
+static void sheet_end(void *opaque, const char *name)
+{
+    sheet_parse *p = opaque;
+    xlsx *x = p->x;
+    if (name[0] == 'c' && name[1] == '\0') {
+        cell_end(p, x);
+    } else if (strcmp(name, "v") == 0) {
+        p->in_v = false;
+    } else if (strcmp(name, "f") == 0) {
+        p->in_f = false;
+    } else if (strcmp(name, "t") == 0) {
+        p->in_t = false;
+    } else if (strcmp(name, "rPh") == 0) {
+        p->in_rph = false;
+    } else if (strcmp(name, "is") == 0) {
+        p->in_is = false;
+    } else if (strcmp(name, "sheetData") == 0) {
+        end_row(p);
+        p->in_data = false;
     }
 }
 

@@ -56,17 +56,27 @@ static void stop(sgi_xml *x, sg_status st, const char *msg)
 }
 
 
-static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **attrs)
+/* May one more element open? Both paths ask: the depth cap, and every
+ * 4096 elements the file's --timeout. */
+static bool element_allowed(sgi_xml *x)
 {
-    sgi_xml *x = ud;
-    if (++x->depth > MAX_DEPTH) {
+    if (x->depth >= MAX_DEPTH) {
         stop(x, SG_E_LIMIT, "XML nested too deep");
-        return;
+        return false;
     }
     if ((++x->elements & 4095) == 0 && x->ctx && sgi_ctx_time_up(x->ctx)) {
         stop(x, SG_E_LIMIT, "--timeout reached");
-        return;
+        return false;
     }
+    return true;
+}
+
+static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **attrs)
+{
+    sgi_xml *x = ud;
+    if (!element_allowed(x))
+        return;
+    x->depth++;
     if (x->h->start)
         x->h->start(x->opaque, sgi_xml_local(name), attrs);
 }
@@ -150,6 +160,15 @@ static sg_status xml_sink(void *opaque, const char *data, size_t n)
     return feed(opaque, data, n, false);
 }
 
+/* A member's parse error, for the file's report. */
+static void member_error(sgi_zip *z, size_t i, const sgi_xml *x)
+{
+    if (x->st != SG_OK && z->status == SG_OK) {
+        z->status = x->st;
+        snprintf(z->error, sizeof(z->error), "%s: %s", sgi_zip_name(z, i), x->msg);
+    }
+}
+
 sg_status sgi_xml_member(sgi_zip *z, size_t i, const sgi_xml_handlers *h, void *opaque)
 {
     sgi_xml x;
@@ -159,10 +178,7 @@ sg_status sgi_xml_member(sgi_zip *z, size_t i, const sgi_xml_handlers *h, void *
     sg_status st = sgi_zip_stream(z, i, xml_sink, &x);
     if (st == SG_OK)
         st = feed(&x, "", 0, true);
-    if (x.st != SG_OK && z->status == SG_OK) {
-        z->status = x.st;
-        snprintf(z->error, sizeof(z->error), "%s: %s", sgi_zip_name(z, i), x.msg);
-    }
+    member_error(z, i, &x);
     XML_ParserFree(x.p);
     return st != SG_OK ? st : x.st;
 }
@@ -323,26 +339,16 @@ static size_t fx_entity(const char *p, size_t n, char *out)
     if (c == 0 || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF) ||
         (c < 0x20 && c != 9 && c != 10 && c != 13) || c == 0xFFFE || c == 0xFFFF)
         return 0;
-    if (c < 0x80) {
-        out[0] = (char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        out[0] = (char)(0xC0 | c >> 6);
-        out[1] = (char)(0x80 | (c & 63));
-        return 2;
-    }
-    if (c < 0x10000) {
-        out[0] = (char)(0xE0 | c >> 12);
-        out[1] = (char)(0x80 | (c >> 6 & 63));
-        out[2] = (char)(0x80 | (c & 63));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | c >> 18);
-    out[1] = (char)(0x80 | (c >> 12 & 63));
-    out[2] = (char)(0x80 | (c >> 6 & 63));
-    out[3] = (char)(0x80 | (c & 63));
-    return 4;
+    return sgi_utf8_put(out, (uint32_t)c);
+}
+
+/* The reference at p[at] ('&'), its ';' before end: decoded into out (4
+ * bytes), *n of them; the offset past it, or 0 if it is none. */
+static size_t fx_ref(const char *p, size_t at, size_t end, char *out, size_t *n)
+{
+    const char *semi = memchr(p + at, ';', end - at < 12 ? end - at : 12);
+    *n = semi ? fx_entity(p + at, (size_t)(semi - p) - at + 1, out) : 0;
+    return *n ? (size_t)(semi - p) + 1 : 0;
 }
 
 static void fx_text_raw(fastx *f, const char *s, size_t n)
@@ -410,59 +416,58 @@ static size_t fx_text(fastx *f, const char *p, size_t i, size_t end, bool more)
         if (!amp)
             return end;
         i = stop_at;
-        size_t lim = end - i < 12 ? end - i : 12;
-        const char *semi = memchr(p + i, ';', lim);
-        if (!semi) {
-            if (more && end - i < 12)
-                return i; /* cut by the chunk */
-            return fx_fail(f, SG_E_FORMAT, "undefined entity", i), SIZE_MAX;
-        }
+        if (more && end - i < 12 && !memchr(p + i, ';', end - i))
+            return i; /* cut by the chunk */
         char out[4];
-        size_t n = fx_entity(p + i, (size_t)(semi - (p + i)) + 1, out);
-        if (!n || !depth)
+        size_t n, after = fx_ref(p, i, end, out, &n);
+        if (!after || !depth)
             return fx_fail(f, SG_E_FORMAT, "undefined entity", i), SIZE_MAX;
         fx_text_lit(f, out, n);
         if (f->x->st != SG_OK)
             return SIZE_MAX;
-        i = (size_t)(semi - p) + 1;
+        i = after;
     }
     return end;
 }
 
-/* The '>' closing the tag that starts at p[i] (quotes respected), or
- * SIZE_MAX if the buffer ends first. */
-static size_t fx_tag_end(const char *p, size_t i, size_t n)
-{
-    for (size_t k = i + 1; k < n; k++) {
-        char c = p[k];
-        if (c == '>')
-            return k;
-        if (c == '"' || c == '\'') {
-            const char *e = memchr(p + k + 1, c, n - k - 1);
-            if (!e)
-                return SIZE_MAX;
-            k = (size_t)(e - p);
-        }
-    }
-    return SIZE_MAX;
-}
-
 /* Byte classes: what ends a name (space, / > = < " ' &), and what a
- * value's or a text's plain run stops at. */
+ * value's plain run stops at. */
 #define C_NAME_END 1
 #define C_VALUE 2 /* & < and whitespace in an attribute value */
-#define C_TEXT 4  /* & and CR in text */
 static const unsigned char fx_class[256] = {
     [' '] = C_NAME_END | C_VALUE, ['\t'] = C_NAME_END | C_VALUE,
-    ['\n'] = C_NAME_END | C_VALUE, ['\r'] = C_NAME_END | C_VALUE | C_TEXT,
+    ['\n'] = C_NAME_END | C_VALUE, ['\r'] = C_NAME_END | C_VALUE,
     ['/'] = C_NAME_END, ['>'] = C_NAME_END, ['='] = C_NAME_END,
     ['<'] = C_NAME_END | C_VALUE, ['"'] = C_NAME_END, ['\''] = C_NAME_END,
-    ['&'] = C_NAME_END | C_VALUE | C_TEXT,
+    ['&'] = C_NAME_END | C_VALUE,
 };
 
-static bool fx_name_char(unsigned char c)
+/* Where the name starting at p[k] ends (n if the buffer ends first). */
+static size_t fx_name_end(const char *p, size_t k, size_t n)
 {
-    return !(fx_class[c] & C_NAME_END);
+    while (k < n && !(fx_class[(unsigned char)p[k]] & C_NAME_END))
+        k++;
+    return k;
+}
+
+/* An element has closed: its end handler, and the root's end noted. */
+static void fx_closed(fastx *f, const char *local)
+{
+    sgi_xml *x = f->x;
+    x->depth--;
+    if (x->st == SG_OK && x->h->end)
+        x->h->end(x->opaque, local);
+    if (!x->depth)
+        f->root_done = true;
+}
+
+/* A token the buffer cuts: more to come, or (at the end) an error. */
+static size_t fx_cut(fastx *f, size_t i, bool more)
+{
+    if (more)
+        return i;
+    fx_fail(f, SG_E_FORMAT, "unclosed token", i);
+    return SIZE_MAX;
 }
 
 enum { FX_ERROR = -1, FX_MORE = 0, FX_DONE = 1 };
@@ -475,9 +480,7 @@ static int fx_start(fastx *f, const char *p, size_t i, size_t n, size_t *next)
     /* names and values go to scratch; offsets until it stops growing */
     size_t off[2 * FAST_MAX_ATTRS], alen[FAST_MAX_ATTRS];
     size_t o = 0;
-    size_t k = i + 1, ns = k;
-    while (k < n && fx_name_char((unsigned char)p[k]))
-        k++;
+    size_t ns = i + 1, k = fx_name_end(p, ns, n);
     if (k == n)
         return FX_MORE;
     if (k == ns)
@@ -516,8 +519,7 @@ static int fx_start(fastx *f, const char *p, size_t i, size_t n, size_t *next)
         if (!gap)
             return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", k), FX_ERROR;
         size_t an = k;
-        while (k < n && fx_name_char((unsigned char)p[k]))
-            k++;
+        k = fx_name_end(p, k, n);
         if (k == n)
             return FX_MORE;
         if (k == an)
@@ -569,14 +571,11 @@ static int fx_start(fastx *f, const char *p, size_t i, size_t n, size_t *next)
             if (c == '<')
                 return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", r), FX_ERROR;
             if (c == '&') {
-                const char *semi = memchr(p + r, ';', vend - r < 12 ? vend - r : 12);
-                char out[4];
-                size_t dn = semi ? fx_entity(p + r, (size_t)(semi - (p + r)) + 1, out) : 0;
-                if (!dn)
+                size_t dn;
+                k = fx_ref(p, r, vend, sc + o, &dn); /* decoded no longer than written */
+                if (!k)
                     return fx_fail(f, SG_E_FORMAT, "undefined entity", r), FX_ERROR;
-                memcpy(sc + o, out, dn);
                 o += dn;
-                k = (size_t)(semi - p) + 1;
             } else {
                 if (!(c == '\r' && r + 1 < vend && p[r + 1] == '\n'))
                     sc[o++] = ' ';
@@ -595,12 +594,8 @@ static int fx_start(fastx *f, const char *p, size_t i, size_t n, size_t *next)
     const char *qname = f->scratch;
     if (f->root_done)
         return fx_fail(f, SG_E_FORMAT, "junk after the document element", i), FX_ERROR;
-    if (x->depth + 1 > MAX_DEPTH)
-        return fx_fail(f, SG_E_LIMIT, "XML nested too deep", i), FX_ERROR;
-    if ((++x->elements & 4095) == 0 && x->ctx && sgi_ctx_time_up(x->ctx)) {
-        stop(x, SG_E_LIMIT, "--timeout reached");
+    if (!element_allowed(x))
         return FX_ERROR;
-    }
     f->started = true;
     if (!empty) {
         if (f->nstack + qlen + 1 > f->capstack &&
@@ -614,23 +609,16 @@ static int fx_start(fastx *f, const char *p, size_t i, size_t n, size_t *next)
     const char *local = sgi_xml_local(qname);
     if (x->h->start)
         x->h->start(x->opaque, local, f->attrs);
-    if (empty) {
-        x->depth--;
-        if (x->st == SG_OK && x->h->end)
-            x->h->end(x->opaque, local);
-        if (!x->depth)
-            f->root_done = true;
-    }
+    if (empty)
+        fx_closed(f, local);
     return x->st == SG_OK ? FX_DONE : FX_ERROR;
 }
 
-/* An end tag p[i..gt]. */
+/* An end tag p[i..gt] (gt: its '>'). */
 static bool fx_end(fastx *f, const char *p, size_t i, size_t gt)
 {
     sgi_xml *x = f->x;
-    size_t k = i + 2, ns = k;
-    while (k < gt && fx_name_char((unsigned char)p[k]))
-        k++;
+    size_t ns = i + 2, k = fx_name_end(p, ns, gt);
     size_t qlen = k - ns;
     while (k < gt && fx_ws(p[k]))
         k++;
@@ -643,12 +631,8 @@ static bool fx_end(fastx *f, const char *p, size_t i, size_t gt)
     size_t toplen = f->nstack - f->open[x->depth - 1] - 1;
     if (toplen != qlen || !fx_same(top, p + ns, qlen))
         return fx_fail(f, SG_E_FORMAT, "mismatched tag", i);
-    x->depth--;
-    f->nstack = f->open[x->depth]; /* the name stays there until the next push */
-    if (x->h->end)
-        x->h->end(x->opaque, sgi_xml_local(top));
-    if (!x->depth)
-        f->root_done = true;
+    f->nstack = f->open[x->depth - 1]; /* the name stays there until the next push */
+    fx_closed(f, sgi_xml_local(top));
     return x->st == SG_OK;
 }
 
@@ -717,16 +701,16 @@ static size_t fx_run(fastx *f, const char *p, size_t n, bool more)
         f->after_cr = false;
         char c = i + 1 < n ? p[i + 1] : 0;
         if (c == '/') {
-            size_t gt = fx_tag_end(p, i, n);
-            if (gt == SIZE_MAX)
-                return more ? i : (fx_fail(f, SG_E_FORMAT, "unclosed token", i), SIZE_MAX);
-            if (!fx_end(f, p, i, gt))
+            const char *gt = fx_find_byte(p + i, '>', n - i);
+            if (!gt)
+                return fx_cut(f, i, more);
+            if (!fx_end(f, p, i, (size_t)(gt - p)))
                 return SIZE_MAX;
-            i = gt + 1;
+            i = (size_t)(gt - p) + 1;
         } else if (c == '?') {
             const char *e = fx_find(p, i + 2, n, "?>");
             if (!e)
-                return more ? i : (fx_fail(f, SG_E_FORMAT, "unclosed token", i), SIZE_MAX);
+                return fx_cut(f, i, more);
             size_t end = (size_t)(e - p);
             if (!f->started && !f->x->depth && end > i + 5 && memcmp(p + i, "<?xml", 5) == 0 &&
                 fx_ws(p[i + 5])) {
@@ -740,14 +724,14 @@ static size_t fx_run(fastx *f, const char *p, size_t n, bool more)
                 /* "--" may only end a comment */
                 const char *e = fx_find(p, i + 4, n, "--");
                 if (!e || (size_t)(e - p) + 2 >= n)
-                    return more ? i : (fx_fail(f, SG_E_FORMAT, "unclosed token", i), SIZE_MAX);
+                    return fx_cut(f, i, more);
                 if (e[2] != '>')
                     return fx_fail(f, SG_E_FORMAT, "not well-formed (invalid token)", i), SIZE_MAX;
                 i = (size_t)(e - p) + 3;
             } else if (n - i >= 9 && memcmp(p + i, "<![CDATA[", 9) == 0) {
                 const char *e = fx_find(p, i + 9, n, "]]>");
                 if (!e)
-                    return more ? i : (fx_fail(f, SG_E_FORMAT, "unclosed token", i), SIZE_MAX);
+                    return fx_cut(f, i, more);
                 if (!f->x->depth)
                     return fx_fail(f, SG_E_FORMAT, "CDATA outside the root element", i), SIZE_MAX;
                 fx_text_out(f, p + i + 9, (size_t)(e - p) - i - 9);
@@ -766,7 +750,7 @@ static size_t fx_run(fastx *f, const char *p, size_t n, bool more)
             if (r == FX_ERROR)
                 return SIZE_MAX;
             if (r == FX_MORE)
-                return more ? i : (fx_fail(f, SG_E_FORMAT, "unclosed token", i), SIZE_MAX);
+                return fx_cut(f, i, more);
             i = next;
         }
     }
@@ -805,9 +789,7 @@ static sg_status fast_feed(fastx *f, const char *data, size_t n, bool final)
         f->pos += used == SIZE_MAX ? 0 : used;
         if (final && f->x->st == SG_OK && !f->fallback) {
             if (f->x->depth || !f->root_done)
-                fx_fail(f, SG_E_FORMAT, f->root_done || f->x->depth ? "unclosed element"
-                                                                     : "no element found",
-                        0);
+                fx_fail(f, SG_E_FORMAT, f->x->depth ? "unclosed element" : "no element found", 0);
         }
     }
     current = saved;
@@ -862,10 +844,7 @@ sg_status sgi_xml_member_fast(sgi_zip *z, size_t i, const sgi_xml_handlers *h, v
         z->ctx->res->inflated = inflated;
         return sgi_xml_member(z, i, h, opaque);
     }
-    if (x.st != SG_OK && z->status == SG_OK) {
-        z->status = x.st;
-        snprintf(z->error, sizeof(z->error), "%s: %s", sgi_zip_name(z, i), x.msg);
-    }
+    member_error(z, i, &x);
     return st != SG_OK ? st : x.st;
 }
 
