@@ -113,6 +113,12 @@ typedef struct sgi_rule_def {
 
 extern const sgi_rule_def sgi_rules[SGI_RULE_COUNT];
 
+/* Is id a personal-data rule ("pii.")? Inline: it is asked per finding. */
+static inline bool sgi_id_is_pii(const char *id)
+{
+    return id[0] == 'p' && id[1] == 'i' && id[2] == 'i' && id[3] == '.';
+}
+
 /* Mask value into out (at least n+1 bytes); returns out. */
 char *sgi_mask(sgi_mask_style style, const char *value, size_t n, char *out);
 /* A name-style mask of s in the arena. */
@@ -475,6 +481,12 @@ void sgi_ctx_start_clock(sgi_ctx *ctx);
  * a reader stops what it is doing when this says so. Cheap (a clock read):
  * call it per record batch, member or page, not per byte. */
 bool sgi_ctx_time_up(sgi_ctx *ctx);
+
+/* The common case of a dense file: the rule's list is full (--max-findings),
+ * no configuration looks at values and a finding with at most these flags
+ * cannot worsen the verdict, so the finding would only be counted. Then
+ * count it and return true: the caller need not locate or mask it. */
+bool sgi_emit_counted(sgi_ctx *ctx, int rule, unsigned flags);
 
 /* Add a finding through the reader's context: inside an embedded file
  * the part is prefixed and the finding is hidden. loc may be changed. */

@@ -122,7 +122,7 @@ sg_finding *sgi_result_add(sgi_result *r, const sg_engine *eng, int rule, unsign
     if (!fp)
         fp = sgi_fingerprint(rule, r->pub.path, loc, value, vlen);
     f->fingerprint = sgi_arena_printf(&r->arena, "%016llx", (unsigned long long)fp);
-    if ((flags & SGI_F_SPECIAL) && strncmp(f->rule, "pii.", 4) == 0) {
+    if ((flags & SGI_F_SPECIAL) && sgi_id_is_pii(f->rule)) {
         f->special_category = 1;
         if (f->severity < SG_SEV_CRITICAL)
             f->severity = (sg_severity)(f->severity + 1);

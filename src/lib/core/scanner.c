@@ -84,6 +84,18 @@ sg_finding *sgi_emit(sgi_ctx *ctx, int rule, unsigned flags, const char *reason,
     return sgi_result_add(ctx->res, ctx->eng, rule, flags, reason, value, vlen, masked, loc);
 }
 
+bool sgi_emit_counted(sgi_ctx *ctx, int rule, unsigned flags)
+{
+    const sg_engine *eng = ctx->eng;
+    sgi_result *r = ctx->res;
+    if (ctx->depth || eng->config || !eng->opt_max_findings ||
+        r->counts[rule] < eng->opt_max_findings || sgi_rule_verdict(rule, flags) > r->worst)
+        return false;
+    r->counts[rule]++; /* as sgi_result_add does before it drops one */
+    r->pub.findings_total++;
+    return true;
+}
+
 char *sgi_ctx_slurp(sgi_ctx *ctx, const char *what, size_t *len)
 {
     char *data = NULL;

@@ -96,7 +96,7 @@ sg_verdict sgi_rule_verdict(int rule, unsigned flags)
     const char *id = sgi_rules[rule].info.id;
     if (rule == SGI_R_DATASET_PERSONAL)
         return SG_VERDICT_BLOCK;
-    if (strncmp(id, "pii.", 4) == 0 || strncmp(id, "custom.", 7) == 0)
+    if (sgi_id_is_pii(id) || strncmp(id, "custom.", 7) == 0)
         return (flags & SGI_F_HIDDEN) && !(flags & SGI_F_META) ? SG_VERDICT_BLOCK
                                                                : SG_VERDICT_REVIEW;
     return SG_VERDICT_REVIEW;

@@ -378,7 +378,20 @@ static sg_status flush(sgi_cells *c)
         const sgi_cells_item *it = item_at(c, h->start);
         if (!it)
             continue;
-        bool pii = strncmp(sgi_rules[h->rule].info.id, "pii.", 4) == 0;
+        bool pii = sgi_id_is_pii(sgi_rules[h->rule].info.id);
+        if (table) {
+            if (it->row > c->header_row)
+                sgi_table_hit(&c->tab, it->col, (int)h->rule, it->row);
+            if (pii && c->col_pii && it->col < MAX_COLS) {
+                c->col_pii[it->col]++;
+                sgi_cells_interval *v = interval_of(c, it->row, false);
+                if (v)
+                    v->pii++;
+                c->pii++;
+            }
+        }
+        if (sgi_emit_counted(ctx, (int)h->rule, it->flags | SGI_F_SPECIAL))
+            continue;
         sg_location loc = {0};
         loc.offset = -1;
         loc.part = c->part;
@@ -394,17 +407,6 @@ static sg_status flush(sgi_cells *c)
                 loc.column_letter)
                 loc.cell = sgi_arena_printf(&ctx->res->arena, "%s%llu", loc.column_letter,
                                             it->row);
-        }
-        if (table) {
-            if (it->row > c->header_row)
-                sgi_table_hit(&c->tab, it->col, (int)h->rule, it->row);
-            if (pii && c->col_pii && it->col < MAX_COLS) {
-                c->col_pii[it->col]++;
-                sgi_cells_interval *v = interval_of(c, it->row, false);
-                if (v)
-                    v->pii++;
-                c->pii++;
-            }
         }
         if (c->mode == SGI_CELLS_TEXT && c->page > 0) {
             loc.page = c->page;
@@ -562,7 +564,7 @@ static void remote_cells(sgi_cells *c)
     retag(c, col_from, row_from);
     if (col_pii || row_pii) /* personal data there, listed or not */
         for (int r = 0; r < SGI_RULE_COUNT; r++)
-            if (strncmp(sgi_rules[r].info.id, "pii.", 4) == 0 && c->ctx->res->counts[r]) {
+            if (sgi_id_is_pii(sgi_rules[r].info.id) && c->ctx->res->counts[r]) {
                 sg_verdict v = sgi_rule_verdict(r, SGI_F_HIDDEN);
                 if (v > c->ctx->res->worst)
                     c->ctx->res->worst = v;

@@ -569,6 +569,10 @@ static sg_status csv_block(csv_state *cs, size_t cut)
         const csv_field *f = field_at(cs, h->start);
         if (!f)
             continue;
+        if (f->row >= data_from)
+            sgi_table_hit(&cs->table, f->col, (int)h->rule, f->row);
+        if (sgi_emit_counted(cs->ctx, (int)h->rule, SGI_F_SPECIAL))
+            continue;
         sg_location loc = {0};
         loc.offset = -1;
         loc.row = (long long)f->row;
@@ -581,12 +585,10 @@ static sg_status csv_block(csv_state *cs, size_t cut)
         /* a table with a column of special-category data, or a field
          * about it ("victim of assault, Jane Smith") */
         unsigned fl = 0;
-        if (strncmp(sgi_rules[h->rule].info.id, "pii.", 4) == 0 && f->row >= data_from &&
+        if (sgi_id_is_pii(sgi_rules[h->rule].info.id) && f->row >= data_from &&
             (special || sgi_special_words(b + f->start, f->end - f->start)))
             fl = SGI_F_SPECIAL;
         sgi_emit(cs->ctx, (int)h->rule, fl, NULL, b + h->start, h->end - h->start, NULL, &loc);
-        if (f->row >= data_from)
-            sgi_table_hit(&cs->table, f->col, (int)h->rule, f->row);
     }
     return SG_OK;
 }

@@ -34,7 +34,7 @@ typedef struct text_state {
 /* Is the hit's line about special-category data? */
 static bool special_line(const char *b, size_t lo, size_t hi, const sgi_hit *h)
 {
-    if (strncmp(sgi_rules[h->rule].info.id, "pii.", 4) != 0)
+    if (!sgi_id_is_pii(sgi_rules[h->rule].info.id))
         return false;
     size_t a = h->start, z = h->end;
     while (a > lo && b[a - 1] != '\n' && h->start - a < 1024)
@@ -57,13 +57,14 @@ static sg_status text_block(text_state *t, size_t lo, size_t hi)
     for (size_t i = 0; i < sc->hits.n; i++) {
         const sgi_hit *h = &sc->hits.v[i];
         sgi_pos_advance(&t->pos, h->start);
-        sg_location loc = {0};
-        loc.line = t->pos.line;
-        loc.col = t->pos.col;
-        loc.offset = t->pos.src;
-        sgi_emit(t->ctx, (int)h->rule, special_line(t->buf, lo, hi, h) ? SGI_F_SPECIAL : 0, NULL,
-                 t->buf + h->start, h->end - h->start, NULL,
-                 &loc);
+        if (!sgi_emit_counted(t->ctx, (int)h->rule, SGI_F_SPECIAL)) {
+            sg_location loc = {0};
+            loc.line = t->pos.line;
+            loc.col = t->pos.col;
+            loc.offset = t->pos.src;
+            sgi_emit(t->ctx, (int)h->rule, special_line(t->buf, lo, hi, h) ? SGI_F_SPECIAL : 0,
+                     NULL, t->buf + h->start, h->end - h->start, NULL, &loc);
+        }
         if (sgi_colkind_identifies(sgi_colkind_of_rule((int)h->rule)) &&
             t->pos.line != t->last_id_line) {
             t->last_id_line = t->pos.line;
