@@ -664,6 +664,9 @@ bool sgi_names_is_word(const struct sgi_names *t, const char *s, size_t n);
 /* A cell of a name column that holds a name: shaped like one, and not a
  * lone everyday word that is on no name list ("Testing", "Total"). */
 bool sgi_cell_is_name(const sg_engine *eng, const char *s, size_t n);
+/* The same for a cell already known to look like a name
+ * (sgi_looks_like_name): the word lists' part of the judgement. */
+bool sgi_cell_is_name_shaped(const sg_engine *eng, const char *s, size_t n);
 
 /* Helpers for validators */
 bool sgi_context_has(const sgi_cand *c, size_t start, size_t end, const char *const *words,
@@ -759,8 +762,10 @@ sgi_table_col *sgi_table_col_at(sgi_table *t, size_t col);
 /* The column with sheet index col if it exists. */
 sgi_table_col *sgi_table_col_find(const sgi_table *t, size_t col);
 void sgi_table_set_header(sgi_table *t, size_t col, const char *header, size_t n);
-/* A data cell of row (1-based, in the sheet or file). */
-void sgi_table_cell(sgi_table *t, unsigned long long row, size_t col, const char *s, size_t n);
+/* A data cell of row (1-based, in the sheet or file). Returns what it
+ * found of sgi_looks_like_name(s, n) (0 or 1), or -1 if it did not ask,
+ * so that a caller asking next whether the cell is a name asks once. */
+int sgi_table_cell(sgi_table *t, unsigned long long row, size_t col, const char *s, size_t n);
 void sgi_table_hit(sgi_table *t, size_t col, int rule, unsigned long long row);
 sgi_colkind sgi_table_col_kind(const sgi_table_col *c);
 /* Add a dataset.personal_records finding if the rows describe people.
@@ -829,6 +834,7 @@ typedef struct sgi_cells_item {
     unsigned long long row;
     uint32_t col;
     unsigned flags;
+    signed char looks; /* sgi_table_cell's answer: looks like a name */
     const char *reason;
 } sgi_cells_item;
 

@@ -333,7 +333,7 @@ static sg_status flush(sgi_cells *c)
     if (table) {
         unsigned long long from = c->header_row + 1;
         for (size_t i = 0; i < c->n; i++) {
-            const sgi_cells_item *it = &c->items[i];
+            sgi_cells_item *it = &c->items[i];
             const char *s = c->buf + it->start;
             size_t n = it->end - it->start;
             if (it->row < from)
@@ -346,7 +346,7 @@ static sg_status flush(sgi_cells *c)
                 c->last_row_blank = false;
                 c->tab.data_rows++;
             }
-            sgi_table_cell(&c->tab, it->row, it->col, s, n);
+            it->looks = (signed char)sgi_table_cell(&c->tab, it->row, it->col, s, n);
         }
         /* then names in name columns: known once the batch is counted */
         for (size_t i = 0; i < c->n; i++) {
@@ -355,8 +355,9 @@ static sg_status flush(sgi_cells *c)
             size_t n = it->end - it->start;
             if (it->row < from)
                 continue;
-            if (is_name_col(c, it->col) && (c->header_row || c->headers_given) &&
-                sgi_cell_is_name(ctx->eng, s, n)) {
+            if (it->looks != 0 && is_name_col(c, it->col) && (c->header_row || c->headers_given) &&
+                (it->looks == 1 || sgi_looks_like_name(s, n)) &&
+                sgi_cell_is_name_shaped(ctx->eng, s, n)) {
                 size_t a = it->start, e = it->end;
                 while (a < e && (c->buf[a] == ' ' || c->buf[a] == '\t'))
                     a++;
@@ -452,6 +453,7 @@ sg_status sgi_cells_add(sgi_cells *c, unsigned long long row, uint32_t col, cons
     it->row = row;
     it->col = col;
     it->flags = flags;
+    it->looks = -1;
     it->reason = reason;
     bool same_row = c->n && c->items[c->n - 1].row == row;
     it->row_start = same_row ? c->items[c->n - 1].row_start : it->start;

@@ -501,8 +501,9 @@ static bool listed_name(const struct sgi_names *nm, const char *s, size_t n)
     return words >= 1 && words <= 4 && known * 2 >= words && plain >= 1;
 }
 
-void sgi_table_cell(sgi_table *t, unsigned long long row, size_t col, const char *s, size_t n)
+int sgi_table_cell(sgi_table *t, unsigned long long row, size_t col, const char *s, size_t n)
 {
+    int looks = -1;
     if (row != t->qi_row) {
         combo_add(t);
         t->qi_row = row;
@@ -510,16 +511,18 @@ void sgi_table_cell(sgi_table *t, unsigned long long row, size_t col, const char
     }
     sgi_table_col *c = sgi_table_col_at(t, col);
     if (!c)
-        return;
+        return looks;
     bool blank = true;
     for (size_t i = 0; i < n && blank; i++)
         blank = s[i] == ' ' || s[i] == '\t' || s[i] == '\r';
     if (blank)
-        return;
+        return 0; /* no name */
     c->nonempty++;
     if (c->header_kind == SGI_COL_NAME || c->header_kind == SGI_COL_SURNAME ||
-        c->header_kind == SGI_COL_FORENAME)
-        c->namelike += sgi_looks_like_name(s, n);
+        c->header_kind == SGI_COL_FORENAME) {
+        looks = sgi_looks_like_name(s, n);
+        c->namelike += (unsigned)looks;
+    }
     unsigned long v;
     unsigned small = t->eng ? (unsigned)t->eng->opt_small_count : 4;
     if (whole_number(s, n, &v)) {
@@ -559,6 +562,7 @@ void sgi_table_cell(sgi_table *t, unsigned long long row, size_t col, const char
         t->qi_hash ^= h;
         t->qi_any = true;
     }
+    return looks;
 }
 
 void sgi_table_hit(sgi_table *t, size_t col, int rule, unsigned long long row)
@@ -899,8 +903,11 @@ bool sgi_table_col_names(const sgi_table_col *c)
 
 bool sgi_cell_is_name(const sg_engine *eng, const char *s, size_t n)
 {
-    if (!sgi_looks_like_name(s, n))
-        return false;
+    return sgi_looks_like_name(s, n) && sgi_cell_is_name_shaped(eng, s, n);
+}
+
+bool sgi_cell_is_name_shaped(const sg_engine *eng, const char *s, size_t n)
+{
     while (n && (*s == ' ' || *s == '\t')) {
         s++;
         n--;

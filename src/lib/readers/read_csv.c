@@ -152,6 +152,7 @@ typedef struct csv_field {
     unsigned long long row;    /* 1-based */
     long long line;            /* physical line where the field starts */
     uint32_t col;              /* 0-based */
+    signed char looks;         /* sgi_table_cell's: looks like a name (-1: not asked) */
 } csv_field;
 
 typedef struct csv_state {
@@ -184,7 +185,7 @@ static bool push_field(csv_state *cs, size_t start, size_t end, size_t row_start
         return false;
     if (end < start)
         end = start;
-    cs->f[cs->nf++] = (csv_field){start, end, row_start, row, line, col};
+    cs->f[cs->nf++] = (csv_field){start, end, row_start, row, line, col, -1};
     return true;
 }
 
@@ -529,7 +530,7 @@ static sg_status csv_block(csv_state *cs, size_t cut)
 
     /* every cell: table statistics, and names in name columns */
     for (size_t i = 0; i < cs->nf; i++) {
-        const csv_field *f = &cs->f[i];
+        csv_field *f = &cs->f[i];
         size_t n = f->end - f->start;
         if (f->row < data_from)
             continue;
@@ -541,7 +542,7 @@ static sg_status csv_block(csv_state *cs, size_t cut)
             cs->last_row_blank = false;
             cs->table.data_rows++;
         }
-        sgi_table_cell(&cs->table, f->row, f->col, b + f->start, n);
+        f->looks = (signed char)sgi_table_cell(&cs->table, f->row, f->col, b + f->start, n);
     }
     /* then names in name columns: known once the block is counted */
     for (size_t i = 0; i < cs->nf; i++) {
@@ -549,7 +550,9 @@ static sg_status csv_block(csv_state *cs, size_t cut)
         size_t n = f->end - f->start;
         if (f->row < data_from)
             continue;
-        if (is_name_col(cs, f->col) && sgi_cell_is_name(cs->ctx->eng, b + f->start, n)) {
+        if (f->looks != 0 && is_name_col(cs, f->col) &&
+            (f->looks == 1 || sgi_looks_like_name(b + f->start, n)) &&
+            sgi_cell_is_name_shaped(cs->ctx->eng, b + f->start, n)) {
             size_t s = f->start, e = f->end;
             while (s < e && (b[s] == ' ' || b[s] == '\t'))
                 s++;
