@@ -214,10 +214,12 @@ typedef struct sgi_matcher {
 #define SGI_WINDOW_MAX_DIGITS 24
 
 /* Which letter-led words a shape can be: letters before the first digit
- * (min..max), attached to it or one space before it. */
+ * (min..max), attached to it or one space before it; and the lengths its
+ * first run of digits can have (bit n: n digits; bit 31: 31 or more). */
 typedef struct sgi_word_fit {
     unsigned char min, max;
     bool attached, spaced;
+    uint32_t run_lens;
 } sgi_word_fit;
 
 typedef struct sgi_matcher_set {

@@ -166,12 +166,34 @@ unsigned long long sg_engine_get(const sg_engine *e, sg_option opt)
     return 0;
 }
 
+/* The lengths the first run of digits of text matching shape from p (its
+ * first digit or the optional space before it) can have: the run ends
+ * where the shape's digits do, or at an optional space between them. */
+static uint32_t run_lens(const char *p)
+{
+    if (*p == '_')
+        p++;
+    unsigned n = 0;
+    uint32_t lens = 0;
+    for (;; p++) {
+        if (*p == 'D' || (*p >= '0' && *p <= '9')) {
+            n++;
+            continue;
+        }
+        if (*p == 'Z' || *p == 'N')
+            return UINT32_MAX; /* a letter or a digit: anything */
+        lens |= 1u << SGI_MIN(n, 31u);
+        if (*p != '_')
+            return lens;
+    }
+}
+
 /* Read off a shape how many letters lead to its first digit. A shape with
  * Z or N there (a 9 or a digit may come early), or parsed by code, fits
  * any word. */
 static sgi_word_fit word_fit(const char *shape)
 {
-    sgi_word_fit f = {0, 9, true, true};
+    sgi_word_fit f = {0, 9, true, true, UINT32_MAX};
     if (!shape)
         return f;
     unsigned char n = 0;
@@ -183,11 +205,12 @@ static sgi_word_fit word_fit(const char *shape)
             continue;
         }
         if (c == 'Z' || c == 'N')
-            return (sgi_word_fit){n, 9, true, true};
+            return (sgi_word_fit){n, 9, true, true, UINT32_MAX};
         bool space = c == '_';
         f.min = f.max = n;
         f.attached = true;
         f.spaced = space;
+        f.run_lens = run_lens(p);
         return f;
     }
     return f;

@@ -222,15 +222,19 @@ static void try_windows(sgi_tok *t, const sgi_run *r)
 }
 
 /* Try the word matchers from k, where letters letters lead to the first
- * digit, attached or with one space between. */
-static void try_words(sgi_tok *t, size_t k, size_t letters, bool spaced)
+ * digit, attached or with one space between, and the first run of digits
+ * is digits long. */
+static void try_words(sgi_tok *t, size_t k, size_t letters, bool spaced, size_t digits)
 {
     const sg_engine *eng = t->sc->eng;
     if (letters > 9)
         return;
     const unsigned short *w = eng->wlist + eng->wstart[letters][spaced];
     size_t n = eng->wcount[letters][spaced];
+    uint32_t len_bit = 1u << SGI_MIN(digits, (size_t)31);
     for (size_t i = 0; i < n && !t->nomem; i++) {
+        if (!(eng->fits[w[i]].run_lens & len_bit))
+            continue; /* its digits cannot be this many */
         const sgi_matcher *m = eng->words[w[i]];
         size_t e = m->shape ? shape_match(t->b, k, t->cell.hi, m->shape)
                             : m->parse(t->b, k, t->cell.hi);
@@ -277,12 +281,13 @@ sg_status sgi_tokens(sg_scanner *sc, const char *b, size_t ctx_lo, size_t lo, si
          * first, as a word (AB123456C) starts before its digits and holds
          * them, and a hit ends where later candidates may start */
         size_t k = letters_before(b, p, c->lo);
+        size_t first_digits = r.ge[0] - r.gs[0];
         if (k != SIZE_MAX && k >= t.last_end)
-            try_words(&t, k, p - k, false);
+            try_words(&t, k, p - k, false, first_digits);
         if (p >= c->lo + 2 && b[p - 1] == ' ') {
             k = letters_before(b, p - 1, c->lo);
             if (k != SIZE_MAX && k >= t.last_end)
-                try_words(&t, k, p - 1 - k, true);
+                try_words(&t, k, p - 1 - k, true, first_digits);
         }
         if (rs >= t.last_end) {
             try_windows(&t, &r);
