@@ -68,6 +68,8 @@ struct sgi_names {
     size_t wmask;
     uint32_t fw_len[32]; /* bit n: a function word of n letters starts with this letter */
     uint32_t cx_len[32]; /* the same for context words (looked for in lower case) */
+    uint32_t fw_second[32]; /* bit of the second letter, by the first: a function word */
+    uint32_t cx_last;       /* bit of the last letter of a context word */
 };
 
 
@@ -161,14 +163,18 @@ static const sgi_name_rec *lookup(const struct sgi_names *t, const char *s, size
 {
     if (!t || !t->slot || n == 0 || n > 64)
         return NULL;
+    /* the hash, and whether the name has bytes to fold, in one pass */
+    unsigned high;
+    uint64_t h = sgi_names_hash_bits(s, n, &high);
     char folded[64];
-    if (memchr(s, 0xC3, n) || memchr(s, 0xE2, n)) {
+    if ((high & 0x80) && (memchr(s, 0xC3, n) || memchr(s, 0xE2, n))) {
         n = fold(s, n, folded);
         if (!n)
             return NULL;
         s = folded;
+        h = sgi_names_hash(s, n);
     }
-    size_t j = (size_t)sgi_names_hash(s, n) & t->mask;
+    size_t j = (size_t)h & t->mask;
     while (t->slot[j]) {
         const sgi_name_rec *e = &t->v[t->slot[j] - 1];
         if (e->len == n && eq_ci(t->pool + e->s, s, n))
@@ -244,10 +250,15 @@ sg_status sgi_names_build(const sgi_mem *mem, struct sgi_names **out)
             }
             if (e)
                 e->flags |= (uint8_t)words[w].flag;
+            unsigned c0 = sgi_names_low((unsigned char)x[0]) & 31;
             if (n < 32)
-                t->fw_len[sgi_names_low((unsigned char)x[0]) & 31] |= 1u << n;
-            if (n < 32 && words[w].flag == F_CONTEXT)
-                t->cx_len[sgi_names_low((unsigned char)x[0]) & 31] |= 1u << n;
+                t->fw_len[c0] |= 1u << n;
+            if (n >= 2)
+                t->fw_second[c0] |= 1u << (sgi_names_low((unsigned char)x[1]) & 31);
+            if (n < 32 && words[w].flag == F_CONTEXT) {
+                t->cx_len[c0] |= 1u << n;
+                t->cx_last |= 1u << (sgi_names_low((unsigned char)x[n - 1]) & 31);
+            }
         }
     }
     *out = t;
@@ -481,6 +492,8 @@ static bool context_before(const walker *k, size_t s)
             b[i - 1] == '.'))
         i--, gap++;
     size_t e = i;
+    if (e == k->lo || !(k->nm->cx_last >> (sgi_names_low((unsigned char)b[e - 1]) & 31) & 1))
+        return false; /* no context word ends so */
     while (i > k->lo && cls[(unsigned char)b[i - 1]] == 1 && e - i < 16)
         i--;
     size_t n = e - i;
@@ -530,7 +543,8 @@ static bool next_word(walker *k, tok *t)
         t->s = s;
         t->e = i;
         unsigned char c0 = b[s];
-        if (n >= 2 && n <= 16 && (k->nm->fw_len[sgi_names_low(c0) & 31] >> n & 1))
+        if (n >= 2 && n <= 16 && (k->nm->fw_len[sgi_names_low(c0) & 31] >> n & 1) &&
+            (k->nm->fw_second[sgi_names_low(c0) & 31] >> (sgi_names_low(b[s + 1]) & 31) & 1))
             t->fwe = fw_lookup(k->nm, k->b + s, n);
         t->fw = t->fwe ? t->fwe->flags : 0;
         if (n == 1)
