@@ -644,10 +644,10 @@ void sgi_scan_path_into(sg_scanner *sc, const char *path, bool nofollow, sgi_res
 sg_status sgi_detect(sg_scanner *sc, const char *buf, size_t ctx_lo, size_t lo, size_t hi);
 /* The token pass over buf[lo, hi): digit runs and letter-led words. */
 sg_status sgi_tokens(sg_scanner *sc, const char *buf, size_t ctx_lo, size_t lo, size_t hi);
-/* Build a candidate for [s, e) (narrowed by the scanner's locator, if
- * any, from position at) and push a hit if m's validator accepts it.
+/* Offer candidate c (the caller's: it is clamped to its cell and its
+ * matcher set in place) to m's validator and push a hit if it accepts.
  * Returns false only when out of memory. */
-bool sgi_offer(sg_scanner *sc, const sgi_matcher *m, const sgi_cand *c);
+bool sgi_offer(sg_scanner *sc, const sgi_matcher *m, sgi_cand *c);
 /* Sort hits by position and drop any hit that lies inside another.
  * False when out of memory. */
 bool sgi_hits_settle(sgi_hits *h, const sgi_mem *mem);

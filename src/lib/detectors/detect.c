@@ -32,20 +32,19 @@ bool sgi_hits_push(sgi_hits *h, const sgi_mem *mem, size_t start, size_t end, in
     return true;
 }
 
-bool sgi_offer(sg_scanner *sc, const sgi_matcher *m, const sgi_cand *cand)
+bool sgi_offer(sg_scanner *sc, const sgi_matcher *m, sgi_cand *c)
 {
-    sgi_cand c = *cand;
-    if (c.from < c.lo)
-        c.from = c.lo;
-    if (c.to > c.hi)
-        c.to = c.hi;
-    if (c.from > c.to)
+    if (c->from < c->lo)
+        c->from = c->lo;
+    if (c->to > c->hi)
+        c->to = c->hi;
+    if (c->from > c->to)
         return true;
-    size_t s = c.from, e = c.to;
-    c.matcher = m;
-    if (!m->validate(&c, &s, &e))
+    size_t s = c->from, e = c->to;
+    c->matcher = m;
+    if (!m->validate(c, &s, &e))
         return true;
-    if (s < c.lo || e > c.hi || s >= e)
+    if (s < c->lo || e > c->hi || s >= e)
         return true;
     return sgi_hits_push(&sc->hits, &sc->eng->mem, s, e, m->rule, 0);
 }

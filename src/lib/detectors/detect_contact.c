@@ -222,9 +222,9 @@ bool sgi_valid_uk_phone(const char *s, size_t n)
     d[k] = '\0';
     const char *num = d;
     char nat[24];
-    if (intl || (k > 4 && strncmp(d, "0044", 4) == 0)) {
+    if (intl || (k > 4 && memcmp(d, "0044", 4) == 0)) {
         const char *rest = intl ? d : d + 2;
-        if (strncmp(rest, "44", 2) != 0)
+        if (rest[0] != '4' || rest[1] != '4')
             return false;
         rest += 2;
         /* +44 (0)20 ...: the bracketed trunk zero is dropped */

@@ -181,7 +181,8 @@ typedef struct csv_state {
 static bool push_field(csv_state *cs, size_t start, size_t end, size_t row_start,
                        unsigned long long row, long long line, uint32_t col)
 {
-    if (!sgi_grow(cs->ctx->mem, (void **)&cs->f, &cs->capf, cs->nf + 1, sizeof(csv_field)))
+    if (cs->nf == cs->capf &&
+        !sgi_grow(cs->ctx->mem, (void **)&cs->f, &cs->capf, cs->nf + 1, sizeof(csv_field)))
         return false;
     if (end < start)
         end = start;
