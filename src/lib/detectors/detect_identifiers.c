@@ -8,6 +8,8 @@
  */
 #include "../sg_private.h"
 
+#include <pthread.h>
+
 #include <string.h>
 
 /* Copy the letters and digits of s[0,n) upper-cased into out (cap bytes);
@@ -247,23 +249,25 @@ static const iban_len iban_lengths[] = {
     {"VA", 22}, {"VG", 24}, {"XK", 20}, {"YE", 30},
 };
 
-/* The length of an IBAN of country cc, or 0 for no such country. The
- * table is sorted by country code. */
+/* The registry by country code, 'A'..'Z' twice: asked for every two
+ * letters before digits (an NI number's too) */
+static unsigned char iban_len_by_cc[26 * 26];
+static pthread_once_t iban_once = PTHREAD_ONCE_INIT;
+
+static void iban_init(void)
+{
+    for (size_t i = 0; i < SGI_ARRAY_LEN(iban_lengths); i++)
+        iban_len_by_cc[(iban_lengths[i].cc[0] - 'A') * 26 + (iban_lengths[i].cc[1] - 'A')] =
+            (unsigned char)iban_lengths[i].len;
+}
+
+/* The length of an IBAN of country cc, or 0 for no such country. */
 static size_t iban_length(char c0, char c1)
 {
-    size_t lo = 0, hi = SGI_ARRAY_LEN(iban_lengths);
-    int key = c0 << 8 | c1;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int k = iban_lengths[mid].cc[0] << 8 | iban_lengths[mid].cc[1];
-        if (k == key)
-            return iban_lengths[mid].len;
-        if (k < key)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return 0;
+    if (c0 < 'A' || c0 > 'Z' || c1 < 'A' || c1 > 'Z')
+        return 0;
+    pthread_once(&iban_once, iban_init);
+    return iban_len_by_cc[(c0 - 'A') * 26 + (c1 - 'A')];
 }
 
 bool sgi_valid_iban(const char *s, size_t n)

@@ -316,7 +316,6 @@ typedef struct tok {
     bool comma;  /* a ',' right after (then spaces) */
     bool joined; /* only spaces (or a dot) between it and the next word */
     bool digits; /* touches a digit: part of a code */
-    bool after_context; /* right after a context word ("victim: Jane") */
     size_t next_at;     /* where the next word starts, if joined */
     unsigned char fw;      /* title, context, place flags */
     const name_entry *fwe; /* its entry there */
@@ -555,7 +554,6 @@ static bool next_word(walker *k, tok *t)
             t->shape = SH_TITLE;
         t->digits = (s > k->lo && b[s - 1] >= '0' && b[s - 1] <= '9') ||
                     (i < hi && b[i] >= '0' && b[i] <= '9');
-        t->after_context = context_before(k, s);
         size_t j = i;
         if (j < hi && b[j] == '.') {
             t->dot = true;
@@ -671,7 +669,7 @@ static size_t match(walker *k, size_t *s, size_t *e)
     if (n == 0)
         return 0;
     /* a context word before: "victim: Jane Doe", "witness - Mark Evans" */
-    if (w[0].after_context && capital(&w[0]) && !w[0].digits &&
+    if (capital(&w[0]) && !w[0].digits && context_before(k, w[0].s) &&
         has_name(k, &w[0], F_FIRST | F_LAST) && weak(k, &w[0]) < 2) {
         size_t last = 1;
         while (last < n && last < 3 && w[last - 1].joined &&
