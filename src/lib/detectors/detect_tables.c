@@ -237,6 +237,23 @@ static void non_names_init(void)
         non_name_first |= 1u << (non_names[i].s[0] - 'a');
 }
 
+/* What a byte is to a name: a capital (or a byte of a UTF-8 letter), a
+ * small letter, a break between words (space, comma), a join inside one
+ * (' - .), or none of these */
+enum { NC_NONE = 0, NC_UPPER = 1, NC_LOWER = 2, NC_BREAK = 4, NC_JOIN = 8 };
+static unsigned char name_class[256];
+static pthread_once_t name_class_once = PTHREAD_ONCE_INIT;
+
+static void name_class_init(void)
+{
+    for (int c = 0; c < 256; c++)
+        name_class[c] = (c >= 'A' && c <= 'Z') || c >= 0x80 ? NC_UPPER
+                        : c >= 'a' && c <= 'z'             ? NC_LOWER
+                        : c == ' ' || c == ','             ? NC_BREAK
+                        : c == '\'' || c == '-' || c == '.' ? NC_JOIN
+                                                           : NC_NONE;
+}
+
 bool sgi_looks_like_name(const char *s, size_t n)
 {
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
@@ -247,28 +264,27 @@ bool sgi_looks_like_name(const char *s, size_t n)
     }
     if (n < 2 || n > 80)
         return false;
-    size_t tokens = 0, letters = 0, longest = 0, run = 0;
+    pthread_once(&name_class_once, name_class_init);
+    size_t tokens = 0, longest = 0, run = 0;
     bool upper_seen = false, at_start = true;
     for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        bool letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c >= 0x80;
-        if (letter) {
+        unsigned char k = name_class[(unsigned char)s[i]];
+        if (k & (NC_UPPER | NC_LOWER)) {
             if (at_start) {
                 tokens++;
-                upper_seen |= (c >= 'A' && c <= 'Z') || c >= 0x80;
+                upper_seen |= (k & NC_UPPER) != 0;
             }
             at_start = false;
-            letters++;
             run++;
             longest = SGI_MAX(longest, run);
             continue;
         }
         run = 0;
-        if (c == ' ' || c == ',') {
+        if (k == NC_BREAK) {
             at_start = true;
             continue;
         }
-        if (c == '\'' || c == '-' || c == '.')
+        if (k == NC_JOIN)
             continue;
         return false; /* digits, @, / ... */
     }
@@ -313,13 +329,10 @@ static size_t hash_col(size_t col)
     return (col * 2654435761u) & (SLOTS - 1);
 }
 
-sgi_table_col *sgi_table_col_find(const sgi_table *t, size_t col)
+sgi_table_col *sgi_table_col_hashed(const sgi_table *t, size_t col)
 {
     if (!t->slot)
         return NULL;
-    /* columns met in order (CSV, most sheets) sit at their own index */
-    if (col < t->ncols && t->cols[col].index == col)
-        return (sgi_table_col *)&t->cols[col];
     for (size_t h = hash_col(col);; h = (h + 1) & (SLOTS - 1)) {
         int s = t->slot[h];
         if (s < 0)
