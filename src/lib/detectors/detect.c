@@ -26,7 +26,7 @@ typedef struct match_ctx {
 bool sgi_hits_push(sgi_hits *h, const sgi_mem *mem, size_t start, size_t end, int rule,
                    uint32_t aux)
 {
-    if (!sgi_grow(mem, (void **)&h->v, &h->cap, h->n + 1, sizeof(sgi_hit)))
+    if (h->n == h->cap && !sgi_grow(mem, (void **)&h->v, &h->cap, h->n + 1, sizeof(sgi_hit)))
         return false;
     h->v[h->n++] = (sgi_hit){start, end, (uint32_t)rule, aux};
     return true;
