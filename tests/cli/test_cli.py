@@ -181,6 +181,53 @@ class Examples(unittest.TestCase):
         self.assertIn("MORGA753116SM9IJ", vals)
 
 
+class Limits(unittest.TestCase):
+    """Past --max-findings a finding is only counted (sgi_emit_counted skips
+    locating it): counts, verdicts and the findings listed must be those of
+    a run that lists everything."""
+
+    def test_findings_past_the_limit_are_counted_exactly(self):
+        with tempfile.TemporaryDirectory() as d:
+            rows = ["Surname,Forename,Ethnicity,NI Number,Email,Mobile,Staff No"]
+            notes = []
+            names = ["Wright", "Hall", "Patel", "Evans", "Khan", "Morgan"]
+            for i in range(400):
+                ni = "%s%06d%s" % ("JKLMNP"[i % 6] + "ABCEGH"[i % 6], 100000 + i * 7, "ABCD"[i % 4])
+                rows.append("%s,%s,%s,%s,%s.%d@example.org,07%03d %06d,%05d" % (
+                    names[i % 6], names[(i + 2) % 6], "White British" if i % 2 else "Asian",
+                    ni, names[i % 6].lower(), i, 700 + i % 200, 100000 + i, 30000 + i))
+                notes.append("Spoke to %s %s, ni number %s, victim of assault, on 0%d/03/2021."
+                             % (names[(i + 1) % 6], names[i % 6], ni, 1 + i % 9))
+            write(os.path.join(d, "staff.csv"), "\n".join(rows) + "\n")
+            write(os.path.join(d, "notes.txt"), "\n".join(notes) + "\n")
+            shutil.copytree(EXAMPLES, os.path.join(d, "examples"))
+            full = records(run(["scan", "-f", "jsonl", "--reveal", "--max-findings", "1000000",
+                                d]).stdout)
+            some = records(run(["scan", "-f", "jsonl", "--reveal", "--max-findings", "2",
+                                d]).stdout)
+
+        def files(recs):
+            return {r["path"]: (r["verdict"], r["findings"]) for r in recs
+                    if r["type"] == "file"}
+
+        def listed(recs, limit):
+            seen, out = {}, []
+            for r in recs:
+                if r["type"] != "finding":
+                    continue
+                k = (r["path"], r["rule"])
+                seen[k] = seen.get(k, 0) + 1
+                if seen[k] <= limit:
+                    out.append(r)
+            return out
+
+        self.assertEqual(files(full), files(some))
+        self.assertEqual(listed(full, 2), listed(some, 2))
+        staff = [p for p in files(full) if p.endswith("staff.csv")][0]
+        self.assertGreater(files(full)[staff][1], 2000)  # far past the limit of 2
+        self.assertEqual(full[-1]["findings"], some[-1]["findings"])
+
+
 class Walk(unittest.TestCase):
     """Walking, ordering, special files, inputs."""
 
