@@ -69,7 +69,7 @@ struct sgi_names {
     uint32_t fw_len[32]; /* bit n: a function word of n letters starts with this letter */
     uint32_t cx_len[32]; /* the same for context words (looked for in lower case) */
     uint32_t fw_second[32]; /* bit of the second letter, by the first: a function word */
-    uint32_t cx_last;       /* bit of the last letter of a context word */
+    uint32_t cx_end[32];    /* bit of the letter before the last, by the last: a context word */
 };
 
 
@@ -255,9 +255,10 @@ sg_status sgi_names_build(const sgi_mem *mem, struct sgi_names **out)
                 t->fw_len[c0] |= 1u << n;
             if (n >= 2)
                 t->fw_second[c0] |= 1u << (sgi_names_low((unsigned char)x[1]) & 31);
-            if (n < 32 && words[w].flag == F_CONTEXT) {
+            if (n < 32 && n >= 2 && words[w].flag == F_CONTEXT) {
                 t->cx_len[c0] |= 1u << n;
-                t->cx_last |= 1u << (sgi_names_low((unsigned char)x[n - 1]) & 31);
+                t->cx_end[sgi_names_low((unsigned char)x[n - 1]) & 31] |=
+                    1u << (sgi_names_low((unsigned char)x[n - 2]) & 31);
             }
         }
     }
@@ -491,7 +492,8 @@ static bool context_before(const walker *k, size_t s)
             b[i - 1] == '.'))
         i--, gap++;
     size_t e = i;
-    if (e == k->lo || !(k->nm->cx_last >> (sgi_names_low((unsigned char)b[e - 1]) & 31) & 1))
+    if (e < k->lo + 2 || !(k->nm->cx_end[sgi_names_low((unsigned char)b[e - 1]) & 31] >>
+                               (sgi_names_low((unsigned char)b[e - 2]) & 31) & 1))
         return false; /* no context word ends so */
     while (i > k->lo && cls[(unsigned char)b[i - 1]] == 1 && e - i < 16)
         i--;
