@@ -664,11 +664,9 @@ sg_status sgi_names_scan(sg_scanner *sc, const char *buf, size_t ctx_lo, size_t 
 /* Is s a word of the English word list (any case)? */
 bool sgi_names_is_word(const struct sgi_names *t, const char *s, size_t n);
 /* A cell of a name column that holds a name: shaped like one, and not a
- * lone everyday word that is on no name list ("Testing", "Total"). */
-bool sgi_cell_is_name(const sg_engine *eng, const char *s, size_t n);
-/* The same for a cell already known to look like a name
- * (sgi_looks_like_name): the word lists' part of the judgement. */
-bool sgi_cell_is_name_shaped(const sg_engine *eng, const char *s, size_t n);
+ * lone everyday word that is on no name list ("Testing", "Total"). looks:
+ * what sgi_table_cell said of its shape (0 or 1), or -1 to judge it here. */
+bool sgi_cell_is_name(const sg_engine *eng, const char *s, size_t n, int looks);
 
 /* Helpers for validators */
 bool sgi_context_has(const sgi_cand *c, size_t start, size_t end, const char *const *words,

@@ -392,8 +392,6 @@ static int utf8_len(unsigned char c)
     return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
 }
 
-/* UTF-8 text whose source bytes are the same bytes: count lines and the
- * characters after the last newline. */
 /* Line feeds in b[0, n): sixteen bytes a step (this ran byte by byte and
  * was a sixth of a scan of plain text). */
 static long long count_lf(const unsigned char *b, size_t n)
@@ -419,6 +417,8 @@ static long long count_lf(const unsigned char *b, size_t n)
     return lines;
 }
 
+/* UTF-8 text whose source bytes are the same bytes: count lines and the
+ * characters after the last newline. */
 static void pos_identity(sgi_pos *p, size_t to)
 {
     const unsigned char *b = (const unsigned char *)p->buf;

@@ -355,9 +355,8 @@ static sg_status flush(sgi_cells *c)
             size_t n = it->end - it->start;
             if (it->row < from)
                 continue;
-            if (it->looks != 0 && is_name_col(c, it->col) && (c->header_row || c->headers_given) &&
-                (it->looks == 1 || sgi_looks_like_name(s, n)) &&
-                sgi_cell_is_name_shaped(ctx->eng, s, n)) {
+            if (is_name_col(c, it->col) && (c->header_row || c->headers_given) &&
+                sgi_cell_is_name(ctx->eng, s, n, it->looks)) {
                 size_t a = it->start, e = it->end;
                 while (a < e && (c->buf[a] == ' ' || c->buf[a] == '\t'))
                     a++;

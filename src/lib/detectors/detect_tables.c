@@ -914,13 +914,12 @@ bool sgi_table_col_names(const sgi_table_col *c)
            c->namelex * 2 >= SGI_MIN(c->nonempty, (unsigned long long)4096);
 }
 
-bool sgi_cell_is_name(const sg_engine *eng, const char *s, size_t n)
+bool sgi_cell_is_name(const sg_engine *eng, const char *s, size_t n, int looks)
 {
-    return sgi_looks_like_name(s, n) && sgi_cell_is_name_shaped(eng, s, n);
-}
-
-bool sgi_cell_is_name_shaped(const sg_engine *eng, const char *s, size_t n)
-{
+    if (looks < 0)
+        looks = sgi_looks_like_name(s, n);
+    if (!looks)
+        return false;
     while (n && (*s == ' ' || *s == '\t')) {
         s++;
         n--;

@@ -72,7 +72,6 @@ struct sgi_names {
     uint32_t cx_end[32];    /* bit of the letter before the last, by the last: a context word */
 };
 
-
 static bool eq_ci(const char *a, const char *b, size_t n)
 {
     for (size_t i = 0; i < n; i++)

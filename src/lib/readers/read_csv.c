@@ -551,9 +551,8 @@ static sg_status csv_block(csv_state *cs, size_t cut)
         size_t n = f->end - f->start;
         if (f->row < data_from)
             continue;
-        if (f->looks != 0 && is_name_col(cs, f->col) &&
-            (f->looks == 1 || sgi_looks_like_name(b + f->start, n)) &&
-            sgi_cell_is_name_shaped(cs->ctx->eng, b + f->start, n)) {
+        if (is_name_col(cs, f->col) &&
+            sgi_cell_is_name(cs->ctx->eng, b + f->start, n, f->looks)) {
             size_t s = f->start, e = f->end;
             while (s < e && (b[s] == ' ' || b[s] == '\t'))
                 s++;
