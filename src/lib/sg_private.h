@@ -207,11 +207,18 @@ typedef struct sgi_matcher {
     unsigned char digits, digits_max, groups;
     bool lead;
     void (*run)(sgi_tok *t, const struct sgi_matcher *m, const sgi_run *r);
+    /* the token pass stops at every byte stop and asks at() for the end of
+     * the candidate that ends there (0: none), which it offers as
+     * Vectorscan offers a match: from = to = that end, located at its last
+     * byte; the e-mail '@' and the IPv6 ':' (tokens.c) */
+    char stop;
+    size_t (*at)(const char *b, size_t p, size_t lo, size_t hi);
     sgi_validate_fn validate;
     const void *user; /* the validator's own data (custom rules) */
 } sgi_matcher;
 
 #define SGI_WINDOW_MAX_DIGITS 24
+#define SGI_MAX_STOPS 2 /* bytes the token pass stops at besides digits */
 
 /* Which letter-led words a shape can be: letters before the first digit
  * (min..max), attached to it or one space before it; and the lengths its
@@ -281,6 +288,8 @@ struct sg_engine {
     size_t wstart[10][2], wcount[10][2];
     const sgi_matcher **runs;     /* digit-run matchers */
     size_t nruns;
+    const sgi_matcher *stops[SGI_MAX_STOPS]; /* matchers of a byte, by stop */
+    size_t nstops;
     /* window matchers by the number of digits they take */
     const sgi_matcher **wins;
     size_t winstart[SGI_WINDOW_MAX_DIGITS + 1], wincount[SGI_WINDOW_MAX_DIGITS + 1];

@@ -253,6 +253,14 @@ sg_status sg_engine_compile(sg_engine *e)
                 e->words[e->nwords++] = m;
             } else if (m->run) {
                 e->runs[e->nruns++] = m;
+            } else if (m->stop && m->at) {
+                if (e->nstops == SGI_MAX_STOPS) {
+                    snprintf(e->error, sizeof(e->error), "more than %d stop bytes",
+                             SGI_MAX_STOPS);
+                    st = SG_E_ENGINE;
+                    goto out;
+                }
+                e->stops[e->nstops++] = m;
             }
         }
     }

@@ -1,0 +1,85 @@
+/*
+ * test_offsets.c - every built-in rule is found wherever its value stands:
+ * at each offset 0..300 of a text, after filler of several kinds, and in a
+ * CSV cell after a row of every length. Written after Debian's Vectorscan
+ * 5.4.9 was found to miss most matches of "@[A-Za-z0-9]" and of the IPv6
+ * pattern more than ~60 bytes into a buffer when the database held them
+ * without certain other patterns (the token pass finds both since); this
+ * holds every way a candidate is found (Vectorscan, the token pass's runs,
+ * words and stop bytes, the names walker) to every position.
+ */
+#include "unit.h"
+
+typedef struct sample {
+    const char *rule, *text, *value;
+} sample;
+
+/* Each value with the words around it that a validator asks for. */
+static const sample samples[] = {
+    {"pii.email", "write to jane.doe@example.org today", "jane.doe@example.org"},
+    {"pii.email", "or j9@mail.example.co.uk.", "j9@mail.example.co.uk"},
+    {"pii.ip_address", "from fd12:3456:789a:1::42 on", "fd12:3456:789a:1::42"},
+    {"pii.ip_address", "host 81.2.69.160 logged", "81.2.69.160"},
+    {"pii.vetting_level", "vetting: NPPV3 granted", "NPPV3"},
+    {"pii.vetting_level", "vetting level SC held", "SC"},
+    {"pii.vetting_level", "holds Developed Vetting now", "Developed Vetting"},
+    {"pii.uk_nino", "NI AB123456C noted", "AB123456C"},
+    {"pii.uk_phone", "call 07911 123456 now", "07911 123456"},
+    {"pii.uk_postcode", "at SW1A 2AA today", "SW1A 2AA"},
+    {"pii.person_name", "I met Jane Smith there", "Jane Smith"},
+};
+
+/* Fillers whose bytes each candidate search steps over differently. */
+static const char *const fillers[] = {"lorem ipsum ", "0.5 0.5 ", "a:b ", "x@ ", "Re: "};
+
+static void every_offset_text(void **s)
+{
+    (void)s;
+    char buf[512];
+    collected c;
+    for (size_t k = 0; k < SGI_ARRAY_LEN(samples); k++) {
+        for (size_t f = 0; f < SGI_ARRAY_LEN(fillers); f++) {
+            size_t fl = strlen(fillers[f]);
+            for (size_t off = 0; off <= 300; off++) {
+                size_t n = 0;
+                for (; n < off; n++)
+                    buf[n] = fillers[f][n % fl];
+                buf[n++] = '\n'; /* a line of its own: no context from the filler */
+                snprintf(buf + n, sizeof(buf) - n, "%s\n", samples[k].text);
+                scan_str(buf, "o.txt", &c);
+                if (find_value(&c, samples[k].rule, samples[k].value) < 0)
+                    fail_msg("%s \"%s\" not found after %zu bytes of \"%s\"", samples[k].rule,
+                             samples[k].value, off, fillers[f]);
+            }
+        }
+    }
+}
+
+/* In a CSV cell, with the row before it of every length. */
+static void every_offset_csv(void **s)
+{
+    (void)s;
+    char buf[1024];
+    collected c;
+    for (size_t k = 0; k < SGI_ARRAY_LEN(samples); k++) {
+        for (size_t off = 0; off <= 200; off++) {
+            size_t n = (size_t)snprintf(buf, sizeof(buf), "Ref,Notes\n1,");
+            for (size_t i = 0; i < off; i++)
+                buf[n++] = "lorem ipsum "[i % 12];
+            n += (size_t)snprintf(buf + n, sizeof(buf) - n, "\n2,%s\n", samples[k].text);
+            scan_str(buf, "o.csv", &c);
+            if (find_value(&c, samples[k].rule, samples[k].value) < 0)
+                fail_msg("%s \"%s\" not found in a CSV cell after %zu bytes", samples[k].rule,
+                         samples[k].value, off);
+        }
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_offset_text),
+        cmocka_unit_test(every_offset_csv),
+    };
+    return cmocka_run_group_tests(tests, unit_setup, unit_teardown);
+}
