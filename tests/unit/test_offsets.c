@@ -75,11 +75,51 @@ static void every_offset_csv(void **s)
     }
 }
 
+/* Rules of the configuration are Vectorscan's: two patterns that 5.4.9
+ * misses past ~60 bytes when either is alone in a database (the vetting
+ * patterns beside them are what keeps them found: checked by taking those
+ * out). One engine for each. */
+static void every_offset_custom(void **s)
+{
+    (void)s;
+    static const struct {
+        const char *pattern, *text, *value;
+    } rules[] = {{"[A-Z]{3}-[0-9]{4}", " ref ABC-1234 done\n", "ABC-1234"},
+                 {"[0-9]{4}/[0-9]{2}", " for 2023/45 done\n", "2023/45"}};
+    for (size_t r = 0; r < SGI_ARRAY_LEN(rules); r++) {
+        char cfg[200];
+        snprintf(cfg, sizeof(cfg), "custom:\n  - id: custom.one\n    pattern: '%s'\n",
+                 rules[r].pattern);
+        sg_engine *eng = NULL;
+        sg_scanner *sc = NULL;
+        assert_int_equal(sg_engine_new(&eng, NULL), SG_OK);
+        assert_int_equal(sg_engine_load_config_buffer(eng, cfg, strlen(cfg), "t.yml"), SG_OK);
+        assert_int_equal(sg_engine_compile(eng), SG_OK);
+        assert_int_equal(sg_scanner_new(eng, &sc), SG_OK);
+        char buf[512];
+        collected c;
+        for (size_t off = 0; off <= 300; off++) {
+            size_t n = 0;
+            for (; n < off; n++)
+                buf[n] = "lorem ipsum "[n % 12];
+            snprintf(buf + n, sizeof(buf) - n, "%s", rules[r].text);
+            assert_int_equal(sg_scan_memory(sc, buf, strlen(buf), "o.txt", unit_collect, &c),
+                             SG_OK);
+            if (find_value(&c, "custom.one", rules[r].value) < 0)
+                fail_msg("custom rule %s: \"%s\" not found after %zu bytes", rules[r].pattern,
+                         rules[r].value, off);
+        }
+        sg_scanner_free(sc);
+        sg_engine_free(eng);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_offset_text),
         cmocka_unit_test(every_offset_csv),
+        cmocka_unit_test(every_offset_custom),
     };
     return cmocka_run_group_tests(tests, unit_setup, unit_teardown);
 }
