@@ -250,6 +250,7 @@ typedef struct sgi_custom {
     int validator;  /* SGI_CHECK_* */
     int severity;
     bool word;      /* whole words only */
+    struct pcre2_real_code_8 *re; /* the pattern, compiled (JIT where it can be) */
 } sgi_custom;
 
 enum { SGI_CHECK_NONE, SGI_CHECK_LUHN, SGI_CHECK_MOD11, SGI_CHECK_MOD97 };
@@ -297,8 +298,11 @@ struct sg_engine {
     char error[256];
 };
 
-/* Custom rules (detect_custom.c): the validator of their matchers. */
+/* Custom rules (detect_custom.c): the validator of their matchers, their
+ * pass over a block (PCRE2), what a scanner holds for it. */
 bool sgi_custom_validate(const sgi_cand *c, size_t *s, size_t *e);
+sg_status sgi_custom_scan(sg_scanner *sc, const char *buf, size_t ctx_lo, size_t lo, size_t hi);
+void sgi_custom_scanner_free(sg_scanner *sc);
 void sgi_custom_free(sg_engine *e);
 
 /* Configuration (config.c), read by result.c for every finding. */
@@ -449,6 +453,8 @@ struct sgi_pdf_state;
 struct sg_scanner {
     const sg_engine *eng;
     struct hs_scratch *scratch;
+    struct pcre2_real_match_data_8 *custom_md;     /* for the custom rules (detect_custom.c) */
+    struct pcre2_real_match_context_8 *custom_mctx; /* their match limits */
     struct sgi_pdf_state *pdf; /* the PDF library's context, made when first needed */
     sgi_result own; /* result for the single-file API */
     sgi_hits hits;
@@ -458,6 +464,7 @@ struct sg_scanner {
     void *locator_opaque;
     void (*locator)(void *opaque, size_t pos, sgi_cand *c);
     sg_status blk_status;
+    char detect_error[200]; /* why a detector stopped (sgi_detect's error), or "" */
 };
 
 /* Context handed to a reader for one file, or for a file embedded in it. */

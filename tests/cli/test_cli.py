@@ -657,6 +657,37 @@ rules:
             self.assertEqual(res.returncode, 2, bad)
             self.assertIn(msg, res.stderr.decode(), bad)
 
+    def test_custom_rule_found_everywhere_and_bounded(self):
+        # custom patterns are PCRE2's: found past Vectorscan 5.4.9's blind
+        # spot (a pattern it misses ~60 bytes into a buffer on AVX-512), in
+        # PCRE2 syntax Vectorscan refused (a look-behind), and a pattern that
+        # backtracks without end makes its file an error, not a hang
+        write(os.path.join(self.tmp, "c.yml"), """custom:
+  - id: custom.ref
+    pattern: '[a-z]+-[a-z]+'
+    whole_words: false
+  - id: custom.after
+    pattern: '(?<=Ref: )[0-9]{5}'
+  - id: custom.bomb
+    pattern: '(x+)+$'
+""")
+        lines = ["%s foo-bar Ref: 12345" % ("lorem ipsum " * n)[:n] for n in range(0, 200, 7)]
+        write(os.path.join(self.tmp, "a.txt"), "\n".join(lines) + "\n")
+        res, f, fs = self.scan("--config", "c.yml", "--reveal")
+        refs = [x for x in fs if x["rule"] == "custom.ref" and x["value"] == "foo-bar"]
+        after = [x for x in fs if x["rule"] == "custom.after" and x["value"] == "12345"]
+        self.assertEqual(len(refs), len(lines))
+        self.assertEqual(len(after), len(lines))
+        write(os.path.join(self.tmp, "b.txt"), "x" * 5000 + "y\n")
+        res = run(["scan", "-f", "jsonl", "--config", "c.yml", "b.txt", "a.txt"], cwd=self.tmp)
+        recs = [r for r in records(res.stdout) if r["type"] == "file"]
+        self.assertEqual(res.returncode, 2)
+        self.assertEqual(recs[0]["verdict"], "error")
+        self.assertIn("custom rule 'custom.bomb'", recs[0]["error"])
+        self.assertIn("not fully checked", recs[0]["error"])
+        self.assertEqual(recs[1]["path"], "a.txt")
+        self.assertNotEqual(recs[1]["verdict"], "error")
+
     def test_baseline_survives_edits(self):
         res, f, fs = self.scan("--no-config")
         write(os.path.join(self.tmp, "base.jsonl"), res.stdout.decode())

@@ -75,10 +75,10 @@ static void every_offset_csv(void **s)
     }
 }
 
-/* Rules of the configuration are Vectorscan's: two patterns that 5.4.9
- * misses past ~60 bytes when either is alone in a database (the vetting
- * patterns beside them are what keeps them found: checked by taking those
- * out). One engine for each. */
+/* Rules of the configuration (PCRE2's since): two patterns that Vectorscan
+ * 5.4.9 misses past ~60 bytes when either is alone in its database (as
+ * they were when they were Vectorscan's and the vetting patterns were
+ * taken out). One engine for each. */
 static void every_offset_custom(void **s)
 {
     (void)s;

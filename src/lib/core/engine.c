@@ -222,7 +222,7 @@ sg_status sg_engine_compile(sg_engine *e)
         return SG_E_INVALID;
     if (e->compiled)
         return SG_OK;
-    size_t n = e->ncustom;
+    size_t n = 0;
     for (size_t i = 0; i < SGI_ARRAY_LEN(detector_sets); i++)
         n += detector_sets[i]->count;
     const char **exprs = sgi_calloc(&e->mem, n, sizeof(*exprs));
@@ -264,14 +264,7 @@ sg_status sg_engine_compile(sg_engine *e)
             }
         }
     }
-    /* rules from the configuration: Vectorscan patterns too */
-    for (size_t i = 0; i < e->ncustom; i++) {
-        const sgi_matcher *m = &e->custom_m[i];
-        exprs[e->nmatchers] = m->regex;
-        flags[e->nmatchers] = m->hs_flags;
-        ids[e->nmatchers] = (unsigned)e->nmatchers;
-        e->matchers[e->nmatchers++] = m;
-    }
+    /* rules from the configuration are PCRE2's (detect_custom.c) */
     /* window matchers, by each number of digits they take */
     size_t nwin = 0;
     for (size_t d = 1; d <= SGI_WINDOW_MAX_DIGITS; d++) {

@@ -54,6 +54,7 @@ void sg_scanner_free(sg_scanner *sc)
     if (sc->scratch)
         hs_free_scratch(sc->scratch);
     sgi_pdf_state_free(sc->pdf, mem);
+    sgi_custom_scanner_free(sc);
     sgi_result_free(&sc->own);
     sgi_free(mem, sc->hits.v);
     sgi_free(mem, sc->hits.tmp);
@@ -208,10 +209,12 @@ static sg_status run_reader(sgi_ctx *ctx, const char *name, const char **format)
         }
     }
     const char *before = ctx->res->pub.format;
+    ctx->sc->detect_error[0] = '\0';
     sg_status st = best ? best->scan(ctx, &pk) : SG_E_UNSUPPORTED;
     sgi_free(&eng->mem, text);
     if (st != SG_OK)
-        sgi_ctx_error(ctx, st, "%s", sg_strerror(st));
+        sgi_ctx_error(ctx, st, "%s",
+                      ctx->sc->detect_error[0] ? ctx->sc->detect_error : sg_strerror(st));
     *format = ctx->res->pub.format != before ? ctx->res->pub.format
                                              : (best ? best->name : "unknown");
     return st;

@@ -1,12 +1,13 @@
 /*
- * detect.c - from Vectorscan matches to validated hits.
+ * detect.c - from candidates to validated hits.
  *
- * Two passes find candidates over a block of UTF-8 text: one block-mode
- * Vectorscan scan for the sparse patterns, and the token pass (tokens.c)
- * for identifiers with digits. Each candidate goes to its rule's
- * validator (a C function that knows the checksum, the ranges and the
- * context words), which accepts it and says exactly where it starts and
- * ends. Hits are then sorted and a hit that lies inside another (an
+ * Passes find candidates over a block of UTF-8 text: one block-mode
+ * Vectorscan scan for the vetting words, the token pass (tokens.c) for
+ * identifiers with digits, e-mail and IPv6 addresses, the names walker
+ * (names.c), and the custom rules' PCRE2 patterns (detect_custom.c).
+ * Each candidate goes to its rule's validator (a C function that knows the
+ * checksum, the ranges and the context words), which accepts it and says
+ * exactly where it starts and ends. Hits are then sorted and a hit that lies inside another (an
  * account number inside an IBAN) is dropped.
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
@@ -96,6 +97,8 @@ sg_status sgi_detect(sg_scanner *sc, const char *buf, size_t ctx_lo, size_t lo, 
     sg_status st = sgi_tokens(sc, buf, ctx_lo, lo, hi);
     if (st == SG_OK)
         st = sgi_names_scan(sc, buf, ctx_lo, lo, hi);
+    if (st == SG_OK)
+        st = sgi_custom_scan(sc, buf, ctx_lo, lo, hi);
     return st;
 }
 
@@ -109,40 +112,46 @@ static bool hit_less(const sgi_hit *x, const sgi_hit *y)
 }
 
 /*
- * Hits arrive as a few sorted runs (Vectorscan's, the token pass's, a
- * reader's own), so a natural merge sort does little work: find the runs,
- * merge neighbours until one is left. tmp holds n hits.
+ * Hits arrive as a few sorted runs (the token pass's, the names walker's,
+ * a reader's own), so a natural merge sort does little work: find the
+ * runs, merge neighbours from one buffer into the other until one run is
+ * left. Returns the buffer that holds the sorted hits (v or tmp, which
+ * holds n hits).
  */
-static void sort_hits(sgi_hit *v, size_t n, sgi_hit *tmp)
+static sgi_hit *sort_hits(sgi_hit *v, size_t n, sgi_hit *tmp)
 {
+    sgi_hit *src = v, *dst = tmp;
     for (;;) {
         size_t runs = 0;
         for (size_t a = 0; a < n;) {
             size_t m = a + 1;
-            while (m < n && !hit_less(&v[m], &v[m - 1]))
+            while (m < n && !hit_less(&src[m], &src[m - 1]))
                 m++;
             if (m == n) {
                 if (a == 0)
-                    return; /* one run: sorted */
+                    return src; /* one run: sorted */
+                memcpy(dst + a, src + a, (n - a) * sizeof(sgi_hit));
                 runs++;
                 break;
             }
             size_t e = m + 1;
-            while (e < n && !hit_less(&v[e], &v[e - 1]))
+            while (e < n && !hit_less(&src[e], &src[e - 1]))
                 e++;
             size_t i = a, j = m, k = a;
             while (i < m && j < e)
-                tmp[k++] = hit_less(&v[j], &v[i]) ? v[j++] : v[i++];
+                dst[k++] = hit_less(&src[j], &src[i]) ? src[j++] : src[i++];
             while (i < m)
-                tmp[k++] = v[i++];
+                dst[k++] = src[i++];
             while (j < e)
-                tmp[k++] = v[j++];
-            memcpy(v + a, tmp + a, (e - a) * sizeof(sgi_hit));
+                dst[k++] = src[j++];
             runs++;
             a = e;
         }
+        sgi_hit *t = src;
+        src = dst;
+        dst = t;
         if (runs <= 1)
-            return;
+            return src;
     }
 }
 
@@ -152,7 +161,14 @@ bool sgi_hits_settle(sgi_hits *h, const sgi_mem *mem)
         return true;
     if (!sgi_grow(mem, (void **)&h->tmp, &h->tmpcap, h->n, sizeof(sgi_hit)))
         return false;
-    sort_hits(h->v, h->n, h->tmp);
+    if (sort_hits(h->v, h->n, h->tmp) != h->v) { /* sorted into tmp: swap */
+        sgi_hit *t = h->v;
+        size_t c = h->cap;
+        h->v = h->tmp;
+        h->cap = h->tmpcap;
+        h->tmp = t;
+        h->tmpcap = c;
+    }
     size_t k = 0;
     size_t max_end = 0, max_start = 0;
     for (size_t i = 0; i < h->n; i++) {

@@ -1,17 +1,29 @@
 /*
- * detect_custom.c - rules defined in the configuration: a Vectorscan
- * pattern (compiled with the built-in ones, start of match asked for), an
- * optional check of the digits (Luhn, modulus 11, modulus 97), context
+ * detect_custom.c - rules defined in the configuration: a PCRE2 pattern,
+ * an optional check of the digits (Luhn, modulus 11, modulus 97), context
  * words, a severity. Each takes one of the catalogue's custom.N slots; its
  * findings carry the id it was given.
+ *
+ * Why PCRE2 and not Vectorscan, as the built-in vetting words: Debian's
+ * Vectorscan 5.4.9 on a CPU with AVX-512 misses most matches of patterns
+ * such as "[a-z]+-[a-z]+" or "[A-Z]{3}-[0-9]{4}" more than ~60 bytes into
+ * a buffer, depending on which other patterns share its database
+ * (test_offsets.c). A user's pattern cannot be vetted for that in advance;
+ * PCRE2 finds every match. Matches are taken left to right without
+ * overlap (as grep -o takes them), each match limited in the steps it may
+ * take (a pattern that backtracks without end makes the file an error).
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
 #include "../sg_private.h"
 
-#include <hs.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 #include <string.h>
 #include <strings.h>
+
+/* Steps one match may take (PCRE2's default is ten million). */
+#define MATCH_LIMIT 1000000
 
 static bool word_char(char c)
 {
@@ -116,12 +128,73 @@ bool sgi_custom_validate(const sgi_cand *c, size_t *s, size_t *e)
 void sgi_custom_free(sg_engine *e)
 {
     for (size_t i = 0; i < e->ncustom; i++) {
+        pcre2_code_free(e->custom[i].re);
         sgi_free(&e->mem, e->custom[i].pattern);
         for (char **w = e->custom[i].context; w && *w; w++)
             sgi_free(&e->mem, *w);
         sgi_free(&e->mem, e->custom[i].context);
     }
     e->ncustom = 0;
+}
+
+void sgi_custom_scanner_free(sg_scanner *sc)
+{
+    pcre2_match_data_free(sc->custom_md);
+    pcre2_match_context_free(sc->custom_mctx);
+    sc->custom_md = NULL;
+    sc->custom_mctx = NULL;
+}
+
+sg_status sgi_custom_scan(sg_scanner *sc, const char *buf, size_t ctx_lo, size_t lo, size_t hi)
+{
+    const sg_engine *eng = sc->eng;
+    if (!eng->ncustom || hi <= lo)
+        return SG_OK;
+    if (!sc->custom_md) {
+        sc->custom_md = pcre2_match_data_create(1, NULL);
+        sc->custom_mctx = pcre2_match_context_create(NULL);
+        if (!sc->custom_md || !sc->custom_mctx) {
+            sgi_custom_scanner_free(sc);
+            return SG_E_NOMEM;
+        }
+        pcre2_set_match_limit(sc->custom_mctx, MATCH_LIMIT);
+    }
+    /* the block is the subject, as it was Vectorscan's: nothing before lo
+     * is seen, not even by \b */
+    PCRE2_SPTR subject = (PCRE2_SPTR)(buf + lo);
+    size_t len = hi - lo;
+    for (size_t r = 0; r < eng->ncustom; r++) {
+        const sgi_matcher *m = &eng->custom_m[r];
+        size_t at = 0;
+        while (at < len) {
+            int rc = pcre2_match(eng->custom[r].re, subject, len, at, 0, sc->custom_md,
+                                 sc->custom_mctx);
+            if (rc == PCRE2_ERROR_NOMATCH)
+                break;
+            if (rc == PCRE2_ERROR_NOMEMORY)
+                return SG_E_NOMEM;
+            if (rc < 0) {
+                PCRE2_UCHAR msg[120];
+                pcre2_get_error_message(rc, msg, sizeof(msg));
+                snprintf(sc->detect_error, sizeof(sc->detect_error),
+                         "custom rule '%s': %s; not fully checked", eng->custom[r].id,
+                         (const char *)msg);
+                return SG_E_LIMIT;
+            }
+            const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->custom_md);
+            size_t s = (size_t)ov[0], e = (size_t)ov[1];
+            if (e > s) {
+                sgi_cand c = {.buf = buf, .lo = lo, .hi = hi, .ctx_lo = ctx_lo,
+                              .from = lo + s, .to = lo + e};
+                if (sc->locator)
+                    sc->locator(sc->locator_opaque, lo + e - 1, &c);
+                if (!sgi_offer(sc, m, &c))
+                    return SG_E_NOMEM;
+            }
+            at = e > at ? e : at + 1; /* an empty match: one byte on */
+        }
+    }
+    return SG_OK;
 }
 
 sg_status sg_engine_add_rule(sg_engine *e, const sg_custom_rule *rule)
@@ -165,16 +238,18 @@ sg_status sg_engine_add_rule(sg_engine *e, const sg_custom_rule *rule)
         }
     }
     /* the pattern must compile now, not at sg_engine_compile */
-    hs_database_t *db = NULL;
-    hs_compile_error_t *cerr = NULL;
-    if (hs_compile(rule->pattern, HS_FLAG_SOM_LEFTMOST, HS_MODE_BLOCK, NULL, &db, &cerr) !=
-        HS_SUCCESS) {
-        snprintf(e->error, sizeof(e->error), "custom rule '%s': pattern: %s", rule->id,
-                 cerr ? cerr->message : "does not compile");
-        hs_free_compile_error(cerr);
+    int err;
+    PCRE2_SIZE at;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)rule->pattern, PCRE2_ZERO_TERMINATED, 0, &err,
+                                   &at, NULL);
+    if (!re) {
+        PCRE2_UCHAR msg[160];
+        pcre2_get_error_message(err, msg, sizeof(msg));
+        snprintf(e->error, sizeof(e->error), "custom rule '%s': pattern at %zu: %s", rule->id,
+                 (size_t)at, (const char *)msg);
         return SG_E_INVALID;
     }
-    hs_free_database(db);
+    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* without JIT, pcre2_match interprets it */
     sgi_custom *c = &e->custom[e->ncustom];
     memset(c, 0, sizeof(*c));
     snprintf(c->id, sizeof(c->id), "%s", rule->id);
@@ -184,7 +259,9 @@ sg_status sg_engine_add_rule(sg_engine *e, const sg_custom_rule *rule)
     while (rule->context && rule->context[nw])
         nw++;
     c->context = sgi_calloc(&e->mem, nw + 1, sizeof(char *));
+    c->re = re;
     if (!c->pattern || !c->context) {
+        pcre2_code_free(re);
         sgi_free(&e->mem, c->pattern);
         sgi_free(&e->mem, c->context);
         return SG_E_NOMEM;
@@ -207,8 +284,6 @@ sg_status sg_engine_add_rule(sg_engine *e, const sg_custom_rule *rule)
     sgi_matcher *m = &e->custom_m[e->ncustom];
     memset(m, 0, sizeof(*m));
     m->rule = SGI_R_CUSTOM_0 + (int)e->ncustom;
-    m->regex = c->pattern;
-    m->hs_flags = HS_FLAG_SOM_LEFTMOST;
     m->validate = sgi_custom_validate;
     m->user = c;
     e->ncustom++;
