@@ -6,8 +6,8 @@
  *   input.c    opens it, peeks the first bytes, hashes what is read
  *   identify   every reader in readers.def bids on the peek; best bid wins
  *   reader     decodes and cuts the input into blocks of whole lines/records
- *   detect.c   runs the Vectorscan database over a block, hands each match
- *              to its rule's validator, sorts and de-overlaps the hits
+ *   detect.c   runs the passes that find candidates over a block, hands
+ *              each to its rule's validator, sorts and de-overlaps the hits
  *   reader     turns each hit into a location and adds it to the result
  *   result.c   masks, counts, caps and judges the findings
  *
@@ -135,10 +135,7 @@ sg_verdict sgi_rule_verdict(int rule, unsigned flags);
 typedef struct sgi_ctx sgi_ctx;
 
 /* -------------------------------------------------------------- engine */
-struct hs_database;
-struct hs_scratch;
-
-/* A candidate: a Vectorscan match with the text around it. */
+/* A candidate: where a matcher found something, with the text around it. */
 typedef struct sgi_cand {
     const char *buf;    /* the block */
     size_t lo, hi;      /* the hit must lie inside [lo, hi): its cell or line */
@@ -185,8 +182,12 @@ size_t sgi_tok_end(const sgi_tok *t); /* where the current cell or block ends */
 /*
  * A matcher finds candidates for one rule in exactly one way, and hands
  * them to its validator:
- *   regex  a Vectorscan pattern, for sparse things (an '@'); it reports
- *          match ends only, so the validator finds the start (from == to)
+ *   stop   a byte the token pass stops at ('@', ':'); at() says where
+ *          the candidate there ends (0: none), and the validator finds its
+ *          start (from == to)
+ *   pair   two bytes the pair pass (detect.c) stops at ("pv" of NPPV,
+ *          "SC"), letters in either case if pair_ci; at() as for stop, p
+ *          being the pair's first byte
  *   shape  a word that starts with letters and has digits ("AB123456C"),
  *          tried where letters lead into a digit: A letter, D digit,
  *          Z letter or 9, N letter or digit, _ an optional space, any
@@ -200,18 +201,15 @@ size_t sgi_tok_end(const sgi_tok *t); /* where the current cell or block ends */
  */
 typedef struct sgi_matcher {
     int rule;
-    const char *regex;
-    unsigned hs_flags;
     const char *shape;
     size_t (*parse)(const char *b, size_t s, size_t hi);
     unsigned char digits, digits_max, groups;
     bool lead;
     void (*run)(sgi_tok *t, const struct sgi_matcher *m, const sgi_run *r);
-    /* the token pass stops at every byte stop and asks at() for the end of
-     * the candidate that ends there (0: none), which it offers as
-     * Vectorscan offers a match: from = to = that end, located at its last
-     * byte; the e-mail '@' and the IPv6 ':' (tokens.c) */
+    /* a stop byte or a pair, and where its candidate ends (sgi_offer_at) */
     char stop;
+    char pair[3];
+    bool pair_ci;
     size_t (*at)(const char *b, size_t p, size_t lo, size_t hi);
     sgi_validate_fn validate;
     const void *user; /* the validator's own data (custom rules) */
@@ -219,6 +217,7 @@ typedef struct sgi_matcher {
 
 #define SGI_WINDOW_MAX_DIGITS 24
 #define SGI_MAX_STOPS 2 /* bytes the token pass stops at besides digits */
+#define SGI_MAX_PAIRS 8 /* pairs of bytes the pair pass stops at */
 
 /* Which letter-led words a shape can be: letters before the first digit
  * (min..max), attached to it or one space before it; and the lengths its
@@ -278,9 +277,8 @@ struct sg_engine {
     unsigned long long opt_small_count;
     unsigned long long opt_min_k;
     bool compiled;
-    struct hs_database *db;       /* NULL if no matcher has a regex */
-    const sgi_matcher **matchers; /* regex matchers, by Vectorscan id */
-    size_t nmatchers;
+    const sgi_matcher *pairs[SGI_MAX_PAIRS]; /* pair matchers */
+    size_t npairs;
     const sgi_matcher **words;    /* shape and parse matchers */
     struct sgi_word_fit *fits;    /* how many letters each word starts with */
     size_t nwords;
@@ -452,7 +450,6 @@ struct sgi_pdf_state;
 
 struct sg_scanner {
     const sg_engine *eng;
-    struct hs_scratch *scratch;
     struct pcre2_real_match_data_8 *custom_md;     /* for the custom rules (detect_custom.c) */
     struct pcre2_real_match_context_8 *custom_mctx; /* their match limits */
     struct sgi_pdf_state *pdf; /* the PDF library's context, made when first needed */
@@ -656,7 +653,8 @@ void sgi_scan_path_into(sg_scanner *sc, const char *path, bool nofollow, sgi_res
 /* --------------------------------------------------------------- detect */
 /* Run every matcher over buf[lo, hi) and append validated hits to
  * sc->hits. sc->locator (may be NULL) narrows each candidate to its cell.
- * Returns SG_OK or SG_E_ENGINE. */
+ * Returns SG_OK, SG_E_NOMEM, or SG_E_LIMIT (a custom rule's pattern, with
+ * sc->detect_error saying which). */
 sg_status sgi_detect(sg_scanner *sc, const char *buf, size_t ctx_lo, size_t lo, size_t hi);
 /* The token pass over buf[lo, hi): digit runs and letter-led words. */
 sg_status sgi_tokens(sg_scanner *sc, const char *buf, size_t ctx_lo, size_t lo, size_t hi);
@@ -664,6 +662,10 @@ sg_status sgi_tokens(sg_scanner *sc, const char *buf, size_t ctx_lo, size_t lo, 
  * matcher set in place) to m's validator and push a hit if it accepts.
  * Returns false only when out of memory. */
 bool sgi_offer(sg_scanner *sc, const sgi_matcher *m, sgi_cand *c);
+/* Offer m the candidate that ends at end (from == to == end), located by
+ * its last byte: a stop byte's or a pair's (matchers with at()). */
+bool sgi_offer_at(sg_scanner *sc, const sgi_matcher *m, const char *buf, size_t ctx_lo,
+                  size_t lo, size_t hi, size_t end);
 /* Sort hits by position and drop any hit that lies inside another.
  * False when out of memory. */
 bool sgi_hits_settle(sgi_hits *h, const sgi_mem *mem);

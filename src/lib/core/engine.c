@@ -1,17 +1,16 @@
 /*
- * engine.c - settings and the compiled pattern database.
+ * engine.c - settings and the compiled detectors.
  *
  * Every detector family's matchers (detectors.def) are sorted by how they
- * find candidates: Vectorscan patterns are compiled into one block-mode
- * database, shared read-only by all scanners (each scanner owns a scratch,
- * as yara's compiled rules and per-thread scanner); word shapes and digit
- * run matchers go to the token pass.
+ * find candidates: word shapes, digit windows, digit runs and stop bytes
+ * go to the token pass, pairs to the pair pass; the tables built here are
+ * shared read-only by all scanners (each scanner owns its hit buffer and
+ * match data, as yara's compiled rules and per-thread scanner).
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
 #include "../sg_private.h"
 
-#include <hs.h>
 #include <string.h>
 
 static const sgi_matcher_set *const detector_sets[] = {
@@ -225,17 +224,12 @@ sg_status sg_engine_compile(sg_engine *e)
     size_t n = 0;
     for (size_t i = 0; i < SGI_ARRAY_LEN(detector_sets); i++)
         n += detector_sets[i]->count;
-    const char **exprs = sgi_calloc(&e->mem, n, sizeof(*exprs));
-    unsigned *flags = sgi_calloc(&e->mem, n, sizeof(*flags));
-    unsigned *ids = sgi_calloc(&e->mem, n, sizeof(*ids));
-    e->matchers = sgi_calloc(&e->mem, n, sizeof(*e->matchers));
     e->words = sgi_calloc(&e->mem, n, sizeof(*e->words));
     e->runs = sgi_calloc(&e->mem, n, sizeof(*e->runs));
     e->fits = sgi_calloc(&e->mem, n, sizeof(*e->fits));
     e->wins = sgi_calloc(&e->mem, n * (SGI_WINDOW_MAX_DIGITS + 1), sizeof(*e->wins));
     sg_status st = SG_OK;
-    if (!exprs || !flags || !ids || !e->matchers || !e->words || !e->runs || !e->fits ||
-        !e->wins) {
+    if (!e->words || !e->runs || !e->fits || !e->wins) {
         st = SG_E_NOMEM;
         goto out;
     }
@@ -243,12 +237,7 @@ sg_status sg_engine_compile(sg_engine *e)
     for (size_t i = 0; i < SGI_ARRAY_LEN(detector_sets); i++) {
         for (size_t j = 0; j < detector_sets[i]->count; j++) {
             const sgi_matcher *m = &detector_sets[i]->matchers[j];
-            if (m->regex) {
-                exprs[e->nmatchers] = m->regex;
-                flags[e->nmatchers] = m->hs_flags;
-                ids[e->nmatchers] = (unsigned)e->nmatchers;
-                e->matchers[e->nmatchers++] = m;
-            } else if (m->shape || m->parse) {
+            if (m->shape || m->parse) {
                 e->fits[e->nwords] = word_fit(m->shape);
                 e->words[e->nwords++] = m;
             } else if (m->run) {
@@ -261,6 +250,13 @@ sg_status sg_engine_compile(sg_engine *e)
                     goto out;
                 }
                 e->stops[e->nstops++] = m;
+            } else if (m->pair[0] && m->pair[1] && m->at) {
+                if (e->npairs == SGI_MAX_PAIRS) {
+                    snprintf(e->error, sizeof(e->error), "more than %d pairs", SGI_MAX_PAIRS);
+                    st = SG_E_ENGINE;
+                    goto out;
+                }
+                e->pairs[e->npairs++] = m;
             }
         }
     }
@@ -301,25 +297,8 @@ sg_status sg_engine_compile(sg_engine *e)
     st = sgi_names_build(&e->mem, &e->names);
     if (st != SG_OK)
         goto out;
-    if (e->nmatchers) {
-        hs_compile_error_t *cerr = NULL;
-        hs_database_t *db = NULL;
-        hs_error_t err = hs_compile_multi(exprs, flags, ids, (unsigned)e->nmatchers,
-                                          HS_MODE_BLOCK, NULL, &db, &cerr);
-        if (err != HS_SUCCESS) {
-            snprintf(e->error, sizeof(e->error), "pattern %d: %s",
-                     cerr ? cerr->expression : -1, cerr ? cerr->message : "compile failed");
-            hs_free_compile_error(cerr);
-            st = SG_E_ENGINE;
-            goto out;
-        }
-        e->db = db;
-    }
     e->compiled = true;
 out:
-    sgi_free(&e->mem, exprs);
-    sgi_free(&e->mem, flags);
-    sgi_free(&e->mem, ids);
     return st;
 }
 
@@ -332,13 +311,10 @@ void sg_engine_free(sg_engine *e)
 {
     if (!e)
         return;
-    if (e->db)
-        hs_free_database(e->db);
     sgi_mem mem = e->mem;
     sgi_names_free(&mem, e->names);
     sgi_config_free(e);
     sgi_custom_free(e);
-    sgi_free(&mem, e->matchers);
     sgi_free(&mem, e->words);
     sgi_free(&mem, e->fits);
     sgi_free(&mem, e->wlist);

@@ -1,7 +1,7 @@
 /*
  * scanner.c - scan one file: open it safely, peek, let the readers bid,
  * run the winner, and finish the hash and the verdict. One scanner per
- * thread; it owns the Vectorscan scratch and the hit buffer.
+ * thread; it owns the hit buffer and the custom rules' match data.
  *
  * Opening is careful because every path is hostile: O_NONBLOCK so that a
  * FIFO swapped in after the walk cannot hang the scan, then fstat to make
@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
-#include <hs.h>
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
@@ -35,12 +34,6 @@ sg_status sg_scanner_new(const sg_engine *eng, sg_scanner **out)
     if (!sc)
         return SG_E_NOMEM;
     sc->eng = eng;
-    hs_scratch_t *scratch = NULL;
-    if (eng->db && hs_alloc_scratch(eng->db, &scratch) != HS_SUCCESS) {
-        sgi_free(&eng->mem, sc);
-        return SG_E_NOMEM;
-    }
-    sc->scratch = scratch;
     sgi_result_init(&sc->own, &eng->mem);
     *out = sc;
     return SG_OK;
@@ -51,8 +44,6 @@ void sg_scanner_free(sg_scanner *sc)
     if (!sc)
         return;
     const sgi_mem *mem = &sc->eng->mem;
-    if (sc->scratch)
-        hs_free_scratch(sc->scratch);
     sgi_pdf_state_free(sc->pdf, mem);
     sgi_custom_scanner_free(sc);
     sgi_result_free(&sc->own);

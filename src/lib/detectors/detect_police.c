@@ -190,15 +190,78 @@ static bool v_long_vetting(const sgi_cand *c, size_t *s, size_t *e)
     return false;
 }
 
+/* Where the pair pass finds the vetting words, each at() gives the end of
+ * the match the pattern beside it had (the pattern's every end, once). */
+
+static bool wordc(const char *b, size_t p, size_t lo, size_t hi)
+{
+    return p >= lo && p < hi && (word_char(b[p]) || b[p] == '_');
+}
+
+/* "pv" of "(?i)nppv[ -]?(?:level ?)?[1-3]": past the digit. */
+static size_t at_nppv(const char *b, size_t p, size_t lo, size_t hi)
+{
+    if (p < lo + 2 || (b[p - 2] | 0x20) != 'n' || (b[p - 1] | 0x20) != 'p')
+        return 0;
+    size_t q = p + 2;
+    if (q < hi && (b[q] == ' ' || b[q] == '-'))
+        q++;
+    if (q + 5 <= hi && strncasecmp(b + q, "level", 5) == 0) {
+        q += 5;
+        if (q < hi && b[q] == ' ')
+            q++;
+    }
+    return q < hi && b[q] >= '1' && b[q] <= '3' ? q + 1 : 0;
+}
+
+/* "SC", "DV" and "TC" of "\b(?:SC|DV|eDV|CTC)\b": past the word. */
+static size_t at_short_vetting(const char *b, size_t p, size_t lo, size_t hi)
+{
+    size_t s = p;
+    if (b[p] == 'D' && p > lo && b[p - 1] == 'e')
+        s = p - 1; /* eDV */
+    else if (b[p] == 'T')
+        s = p > lo && b[p - 1] == 'C' ? p - 1 : SIZE_MAX; /* CTC */
+    if (s == SIZE_MAX || (s > lo && wordc(b, s - 1, lo, hi)) || wordc(b, p + 2, lo, hi))
+        return 0;
+    return p + 2;
+}
+
+/* "tt" of "developed vetting", "ck" of "counter[ -]terrorist check" and
+ * "security check" (any case): past the last word. */
+static size_t at_long_vetting(const char *b, size_t p, size_t lo, size_t hi)
+{
+    static const char *const before_check[] = {"counter terrorist ", "counter-terrorist ",
+                                               "security ", NULL};
+    if ((b[p] | 0x20) == 't') { /* ve[tt]ing */
+        if (p < lo + 12 || p + 5 > hi || strncasecmp(b + p - 2, "vetting", 7) != 0)
+            return 0;
+        return strncasecmp(b + p - 12, "developed ", 10) == 0 ? p + 5 : 0;
+    }
+    if (p < lo + 3 || p + 2 > hi || strncasecmp(b + p - 3, "check", 5) != 0) /* che[ck] */
+        return 0;
+    for (size_t k = 0; before_check[k]; k++) {
+        size_t n = strlen(before_check[k]);
+        if (p - 3 >= lo + n && strncasecmp(b + p - 3 - n, before_check[k], n) == 0)
+            return p + 2;
+    }
+    return 0;
+}
+
 static const sgi_matcher matchers[] = {
     {.rule = SGI_R_STAFF_NUMBER, .digits = 3, .digits_max = 8, .groups = 1,
      .validate = v_staff},
-    {.rule = SGI_R_VETTING_LEVEL, .regex = "(?i)nppv[ -]?(?:level ?)?[1-3]",
+    {.rule = SGI_R_VETTING_LEVEL, .pair = "pv", .pair_ci = true, .at = at_nppv,
      .validate = v_nppv},
-    {.rule = SGI_R_VETTING_LEVEL, .regex = "\\b(?:SC|DV|eDV|CTC)\\b",
+    {.rule = SGI_R_VETTING_LEVEL, .pair = "SC", .at = at_short_vetting,
      .validate = v_short_vetting},
-    {.rule = SGI_R_VETTING_LEVEL,
-     .regex = "(?i)(?:developed vetting|counter[ -]terrorist check|security check)",
+    {.rule = SGI_R_VETTING_LEVEL, .pair = "DV", .at = at_short_vetting,
+     .validate = v_short_vetting},
+    {.rule = SGI_R_VETTING_LEVEL, .pair = "TC", .at = at_short_vetting,
+     .validate = v_short_vetting},
+    {.rule = SGI_R_VETTING_LEVEL, .pair = "tt", .pair_ci = true, .at = at_long_vetting,
+     .validate = v_long_vetting},
+    {.rule = SGI_R_VETTING_LEVEL, .pair = "ck", .pair_ci = true, .at = at_long_vetting,
      .validate = v_long_vetting},
 };
 

@@ -11,7 +11,7 @@
  * and at each '@' and ':' (the stop bytes of the e-mail and IPv6
  * matchers) asks its matcher for a candidate there (the same search stops
  * at digits and at them).
- * Each candidate goes to its rule's validator, as Vectorscan's do.
+ * Each candidate goes to its rule's validator.
  *
  * Why not Vectorscan for these: these shapes have no literal to anchor on
  * and are dense in real data (several per CSV row). Vectorscan then runs
@@ -21,11 +21,12 @@
  * (bench/prefilter_bench.c prints both). The '@' of e-mail addresses is
  * as dense in a staff list (one a row): Vectorscan's match for it and its
  * callback were 11% of such a scan, the '@' here costs one more compare
- * in the search for digits. And Vectorscan 5.4.9 (Debian's) misses most
- * matches of "@[A-Za-z0-9]" and of the IPv6 pattern more than ~60 bytes
- * into a buffer unless other patterns share the database
- * (test_engine.c holds each built-in rule to every offset). Vectorscan
- * keeps the vetting words and the rules of the configuration.
+ * in the search for digits. And Vectorscan 5.4.9 (Debian's) on a CPU
+ * with AVX-512 misses most matches of "@[A-Za-z0-9]" and of the IPv6
+ * pattern more than ~60 bytes into a buffer unless certain other patterns
+ * share its database (tests/unit/test_offsets.c holds each built-in rule
+ * to every offset). spillguard no longer uses Vectorscan: the vetting
+ * words are the pair pass's (detect.c), custom rules PCRE2's.
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
@@ -132,17 +133,11 @@ static const sgi_matcher *stop_at(const sgi_tok *t, size_t p)
 }
 
 /* Offer m the candidate that ends where its at() says from the stop byte
- * at p: as Vectorscan's on_match() did for its pattern (detect.c). */
+ * at p. */
 static bool offer_stop(sgi_tok *t, const sgi_matcher *m, size_t p)
 {
     size_t end = m->at(t->b, p, t->lo, t->hi);
-    if (!end)
-        return true;
-    sg_scanner *sc = t->sc;
-    sgi_cand c = {.buf = t->b, .lo = t->lo, .hi = t->hi, .ctx_lo = t->ctx_lo, .from = end, .to = end};
-    if (sc->locator)
-        sc->locator(sc->locator_opaque, end - 1, &c);
-    return sgi_offer(sc, m, &c);
+    return !end || sgi_offer_at(t->sc, m, t->b, t->ctx_lo, t->lo, t->hi, end);
 }
 
 /* Every stop byte in b[from, to) to its matcher. */
