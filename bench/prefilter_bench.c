@@ -7,9 +7,10 @@
  * For each file, in 1 MiB blocks as the readers cut them:
  *   vectorscan  the precise regular expressions these detectors used to be
  *               (one block-mode database, matches counted, NOT validated)
- *   tokens      spillguard's detection of the same rules: the token pass
- *               plus its small Vectorscan database ('@', IPv6), every
- *               candidate validated (checksums, ranges, context)
+ *   tokens      spillguard's detection of the same rules (sgi_detect: the
+ *               token pass with its '@' and ':' stops, the pair pass, the
+ *               names walker), every candidate validated (checksums,
+ *               ranges, context)
  * and prints MB/s for both. The token pass must win although it does more.
  */
 #include "sg_private.h"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install what spillguard needs on Debian (12 "bookworm" or later).
 #
-#   scripts/setup.sh          build and run: compiler, Vectorscan, OpenSSL,
+#   scripts/setup.sh          build and run: compiler, OpenSSL,
 #                             libzip, libarchive, GMime, libgsf, expat, MuPDF (static, with the libraries
 #                             it links), libexif, libiptcdata, libheif,
 #                             libyaml, yajl (JSON), libseccomp, PCRE2
@@ -13,7 +13,8 @@
 #                             measure); zip, 7z, xz, zstd and ar to make
 #                             archives; GNU time (peak memory of hostile runs)
 #   scripts/setup.sh --bench  also the benchmark peers: ripgrep, GNU time,
-#                             pdftotext (poppler-utils), mutool (mupdf-tools)
+#                             pdftotext (poppler-utils), mutool (mupdf-tools),
+#                             Vectorscan (make bench-prefilter's peer)
 #
 # Safe to run again; installs only what is missing.
 set -eu
@@ -29,7 +30,7 @@ for a in "$@"; do
     esac
 done
 
-pkgs="build-essential pkg-config libvectorscan-dev libssl-dev libzip-dev libisal-dev libarchive-dev libgmime-3.0-dev libgsf-1-dev libexpat1-dev"
+pkgs="build-essential pkg-config libssl-dev libzip-dev libisal-dev libarchive-dev libgmime-3.0-dev libgsf-1-dev libexpat1-dev"
 # MuPDF is static: what `pkg-config --static --libs mupdf` names must be there
 pkgs="$pkgs libmupdf-dev libfreetype-dev libharfbuzz-dev libjpeg-dev libpng-dev libopenjp2-7-dev"
 pkgs="$pkgs libjbig2dec0-dev libgumbo-dev libmujs-dev libbrotli-dev zlib1g-dev libexif-dev"
@@ -37,7 +38,7 @@ pkgs="$pkgs libiptcdata0-dev libheif-dev libyaml-dev libyajl-dev libseccomp-dev 
 [ $want_test = 1 ] && pkgs="$pkgs libcmocka-dev python3 python3-jsonschema"
 [ $want_test = 1 ] && pkgs="$pkgs libreoffice-calc-nogui libreoffice-writer-nogui libreoffice-impress-nogui"
 [ $want_test = 1 ] && pkgs="$pkgs qpdf poppler-utils python3-openpyxl python3-pil mat2 zip p7zip-full xz-utils zstd binutils time"
-[ $want_bench = 1 ] && pkgs="$pkgs ripgrep time python3 poppler-utils mupdf-tools python3-reportlab python3-openpyxl python3-xlsxwriter python3-docx mat2 unzip nodejs"
+[ $want_bench = 1 ] && pkgs="$pkgs libvectorscan-dev ripgrep time python3 poppler-utils mupdf-tools python3-reportlab python3-openpyxl python3-xlsxwriter python3-docx mat2 unzip nodejs"
 
 missing=""
 for p in $pkgs; do

@@ -5,8 +5,9 @@
  * 5.4.9 was found to miss most matches of "@[A-Za-z0-9]" and of the IPv6
  * pattern more than ~60 bytes into a buffer when the database held them
  * without certain other patterns (the token pass finds both since); this
- * holds every way a candidate is found (Vectorscan, the token pass's runs,
- * words and stop bytes, the names walker) to every position.
+ * holds every way a candidate is found (the pair pass, the token pass's
+ * runs, words and stop bytes, the names walker, PCRE2 for custom rules) to
+ * every position.
  */
 #include "unit.h"
 
