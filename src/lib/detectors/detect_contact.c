@@ -77,30 +77,25 @@ static bool file_tld(const char *t, size_t n)
     return false;
 }
 
-bool sgi_valid_email(const char *s, size_t n)
+/* The rules of an address whose characters are known to be right (the
+ * local part's local_char, the domain's domain_char) and whose only '@' is
+ * s[ll]: lengths, dots, labels, the TLD. */
+static bool email_shape(const char *s, size_t n, size_t ll)
 {
-    const char *at = memchr(s, '@', n);
-    if (!at || memchr(at + 1, '@', n - (size_t)(at - s) - 1))
-        return false;
-    size_t ll = (size_t)(at - s), dl = n - ll - 1;
+    size_t dl = n - ll - 1;
     if (ll == 0 || ll > 64 || dl < 4 || dl > 253)
         return false;
     if (s[0] == '.' || s[ll - 1] == '.')
         return false;
-    for (size_t i = 0; i < ll; i++) {
-        if (!local_char((unsigned char)s[i]))
+    for (size_t i = 1; i < ll; i++) /* short strings: loops beat memmem's set-up */
+        if (s[i] == '.' && s[i - 1] == '.')
             return false;
-        if (s[i] == '.' && i + 1 < ll && s[i + 1] == '.')
-            return false;
-    }
-    const char *d = at + 1;
+    const char *d = s + ll + 1;
     size_t labels = 0, lab_start = 0;
-    for (size_t i = 0; i <= dl; i++) {
-        if (i < dl && d[i] != '.') {
-            if (!domain_char((unsigned char)d[i]))
-                return false;
-            continue;
-        }
+    for (;;) {
+        size_t i = lab_start;
+        while (i < dl && d[i] != '.')
+            i++;
         size_t len = i - lab_start;
         if (len == 0 || len > 63 || d[lab_start] == '-' || d[i - 1] == '-')
             return false;
@@ -117,10 +112,26 @@ bool sgi_valid_email(const char *s, size_t n)
                 if (file_tld(t, len))
                     return false;
             }
+            break;
         }
         lab_start = i + 1;
     }
     return labels >= 2;
+}
+
+bool sgi_valid_email(const char *s, size_t n)
+{
+    const char *at = memchr(s, '@', n);
+    if (!at || memchr(at + 1, '@', n - (size_t)(at - s) - 1))
+        return false;
+    size_t ll = (size_t)(at - s);
+    for (size_t i = 0; i < ll; i++)
+        if (!local_char((unsigned char)s[i]))
+            return false;
+    for (size_t i = ll + 1; i < n; i++)
+        if (!domain_char((unsigned char)s[i]))
+            return false;
+    return email_shape(s, n, ll);
 }
 
 /* An '@' before a letter or digit ("@[A-Za-z0-9]"): the candidate ends
@@ -154,7 +165,8 @@ static bool v_email(const sgi_cand *c, size_t *s, size_t *e)
         return false;
     *s = st;
     *e = en;
-    return sgi_valid_email(b + st, en - st);
+    /* every byte was read as local_char or domain_char above */
+    return email_shape(b + st, en - st, at - st);
 }
 
 /* ---------------------------------------------------------------- phone */
@@ -203,7 +215,7 @@ static bool phone_national(const char *n, size_t len)
         return false;
     }
     for (size_t i = 0; i < SGI_ARRAY_LEN(drama_prefixes); i++)
-        if (memcmp(n, drama_prefixes[i], 8) == 0) /* len >= 10 */
+        if (n[2] == drama_prefixes[i][2] && memcmp(n, drama_prefixes[i], 8) == 0) /* len >= 10 */
             return false;
     return true;
 }
@@ -214,6 +226,7 @@ bool sgi_valid_uk_phone(const char *s, size_t n)
     size_t k = 0;
     size_t i = 0;
     bool intl = false;
+    const char *open = NULL, *close = NULL; /* the first of each bracket */
     if (n && s[0] == '+') {
         intl = true;
         i = 1;
@@ -223,12 +236,17 @@ bool sgi_valid_uk_phone(const char *s, size_t n)
             if (k == 20)
                 return false;
             d[k++] = s[i];
-        } else if (!sgi_in(s[i], " -()")) {
+        } else if (s[i] == '(') {
+            open = open ? open : s + i;
+        } else if (s[i] == ')') {
+            close = close ? close : s + i;
+        } else if (s[i] != ' ' && s[i] != '-') {
             return false;
         }
     }
     d[k] = '\0';
     const char *num = d;
+    size_t len = k;
     char nat[24];
     if (intl || (k > 4 && memcmp(d, "0044", 4) == 0)) {
         const char *rest = intl ? d : d + 2;
@@ -236,7 +254,7 @@ bool sgi_valid_uk_phone(const char *s, size_t n)
             return false;
         rest += 2;
         /* +44 (0)20 ...: the bracketed trunk zero is dropped */
-        const char *z = memchr(s, '(', n);
+        const char *z = open;
         if (z && (size_t)(z - s) + 2 < n && z[1] == '0' && z[2] == ')' && rest[0] == '0')
             rest++;
         if (rest[0] == '0')
@@ -245,10 +263,9 @@ bool sgi_valid_uk_phone(const char *s, size_t n)
         strncpy(nat + 1, rest, sizeof(nat) - 2);
         nat[sizeof(nat) - 1] = '\0';
         num = nat;
+        len = strlen(num);
     }
-    size_t len = strlen(num);
     /* brackets only around an area code at the start */
-    const char *open = memchr(s, '(', n), *close = memchr(s, ')', n);
     if ((open == NULL) != (close == NULL) || (open && close < open))
         return false;
     return phone_national(num, len);

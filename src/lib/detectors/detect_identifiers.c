@@ -59,25 +59,53 @@ static bool one_case(const char *s, size_t n)
 
 /* ---------------------------------------------------------------- NINO */
 
+/* Letters as bits: bit c - 'A'. */
+#define LBIT(c) (1u << ((c) - 'A'))
+
 bool sgi_valid_nino(const char *s, size_t n)
 {
-    char a[16];
-    if (alnum_only(s, n, a, 9) != 9 || !one_case(s, n))
+    /* its letters and digits upper-cased, its spaces counted, its case
+     * (one case only) in one pass: a CSV of staff has one on every row */
+    char a[9];
+    size_t k = 0, spaces = 0;
+    bool up = false, low = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c >= 'a' && c <= 'z') {
+            low = true;
+            c = (char)(c - 32);
+        } else if (c >= 'A' && c <= 'Z') {
+            up = true;
+        } else if (!(c >= '0' && c <= '9')) {
+            spaces += c == ' ';
+            continue;
+        }
+        if (k == 9)
+            return false;
+        a[k++] = c;
+    }
+    if (k != 9 || (up && low))
         return false;
     if (!(a[0] >= 'A' && a[0] <= 'Z') || !(a[1] >= 'A' && a[1] <= 'Z'))
         return false;
     if (!all_digits(a + 2, 6) || a[8] < 'A' || a[8] > 'D')
         return false;
-    if (sgi_in(a[0], "DFIQUV") || sgi_in(a[1], "DFIQUVO"))
+    const unsigned never = LBIT('D') | LBIT('F') | LBIT('I') | LBIT('Q') | LBIT('U') | LBIT('V');
+    if ((LBIT(a[0]) & never) || (LBIT(a[1]) & (never | LBIT('O'))))
         return false;
-    static const char *const unallocated[] = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"};
-    for (size_t i = 0; i < SGI_ARRAY_LEN(unallocated); i++)
-        if (a[0] == unallocated[i][0] && a[1] == unallocated[i][1])
-            return false;
+    switch (a[0] << 8 | a[1]) { /* prefixes never allocated */
+    case 'B' << 8 | 'G':
+    case 'G' << 8 | 'B':
+    case 'K' << 8 | 'N':
+    case 'N' << 8 | 'K':
+    case 'N' << 8 | 'T':
+    case 'T' << 8 | 'N':
+    case 'Z' << 8 | 'Z':
+        return false;
+    default:
+        break;
+    }
     /* separators: none, or the usual AB 12 34 56 C */
-    size_t spaces = 0;
-    for (size_t i = 0; i < n; i++)
-        spaces += s[i] == ' ';
     if (spaces && !(n == 13 && s[2] == ' ' && s[5] == ' ' && s[8] == ' ' && s[11] == ' ') &&
         !(n == 10 && s[8] == ' ')) /* AB123456 C */
         return false;
