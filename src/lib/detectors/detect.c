@@ -93,33 +93,27 @@ static sg_status pair_pass(sg_scanner *sc, const char *b, size_t ctx_lo, size_t 
     if (!n || hi - lo < 2)
         return SG_OK;
 #if defined(__SSE2__)
-    /* the pairs of either case first (compared with the bytes folded to
-     * lower case), then the others */
+    /* Every pair compared with the bytes folded to lower case (pair_at()
+     * then checks the case of the pairs that have one), all SGI_MAX_PAIRS
+     * of them unrolled, an unused one a pair of NULs that no folded byte
+     * equals: no loop or choice between the compares of a block. */
     __m128i first[SGI_MAX_PAIRS], second[SGI_MAX_PAIRS];
-    size_t nci = 0;
-    for (size_t k = 0; k < n; k++)
-        if (eng->pairs[k]->pair_ci) {
-            first[nci] = _mm_set1_epi8(eng->pairs[k]->pair[0]);
-            second[nci++] = _mm_set1_epi8(eng->pairs[k]->pair[1]);
-        }
-    size_t ncs = nci;
-    for (size_t k = 0; k < n; k++)
-        if (!eng->pairs[k]->pair_ci) {
-            first[ncs] = _mm_set1_epi8(eng->pairs[k]->pair[0]);
-            second[ncs++] = _mm_set1_epi8(eng->pairs[k]->pair[1]);
-        }
+    for (size_t k = 0; k < SGI_MAX_PAIRS; k++) {
+        char f = k < n ? (char)(eng->pairs[k]->pair[0] | 0x20) : 0;
+        char s = k < n ? (char)(eng->pairs[k]->pair[1] | 0x20) : 0;
+        first[k] = _mm_set1_epi8(f);
+        second[k] = _mm_set1_epi8(s);
+    }
     const __m128i fold = _mm_set1_epi8(0x20);
     while (i + 17 <= hi) { /* b[i + 16] is the second byte of the last place */
-        __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
-        __m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(b + i + 1));
-        __m128i f0 = _mm_or_si128(v0, fold), f1 = _mm_or_si128(v1, fold);
+        __m128i f0 = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(b + i)), fold);
+        __m128i f1 =
+            _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(b + i + 1)), fold);
         __m128i any = _mm_setzero_si128();
-        for (size_t k = 0; k < nci; k++)
+#pragma GCC unroll 8
+        for (size_t k = 0; k < SGI_MAX_PAIRS; k++)
             any = _mm_or_si128(any, _mm_and_si128(_mm_cmpeq_epi8(f0, first[k]),
                                                   _mm_cmpeq_epi8(f1, second[k])));
-        for (size_t k = nci; k < n; k++)
-            any = _mm_or_si128(any, _mm_and_si128(_mm_cmpeq_epi8(v0, first[k]),
-                                                  _mm_cmpeq_epi8(v1, second[k])));
         unsigned mask = (unsigned)_mm_movemask_epi8(any);
         while (mask) {
             if (!pair_offer(sc, b, ctx_lo, lo, hi, i + (size_t)__builtin_ctz(mask)))

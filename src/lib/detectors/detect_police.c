@@ -193,6 +193,16 @@ static bool v_long_vetting(const sgi_cand *c, size_t *s, size_t *e)
 /* Where the pair pass finds the vetting words, each at() gives the end of
  * the match the pattern beside it had (the pattern's every end, once). */
 
+/* Does b[p, p + n) spell the lower-case word w in any case? (A few
+ * bytes: inline, not strncasecmp.) */
+static bool spells(const char *b, size_t p, const char *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)b[p + i] | 0x20) != (unsigned char)w[i])
+            return false;
+    return true;
+}
+
 static bool wordc(const char *b, size_t p, size_t lo, size_t hi)
 {
     return p >= lo && p < hi && (word_char(b[p]) || b[p] == '_');
@@ -206,7 +216,7 @@ static size_t at_nppv(const char *b, size_t p, size_t lo, size_t hi)
     size_t q = p + 2;
     if (q < hi && (b[q] == ' ' || b[q] == '-'))
         q++;
-    if (q + 5 <= hi && strncasecmp(b + q, "level", 5) == 0) {
+    if (q + 5 <= hi && spells(b, q, "level", 5)) {
         q += 5;
         if (q < hi && b[q] == ' ')
             q++;
@@ -234,15 +244,15 @@ static size_t at_long_vetting(const char *b, size_t p, size_t lo, size_t hi)
     static const char *const before_check[] = {"counter terrorist ", "counter-terrorist ",
                                                "security ", NULL};
     if ((b[p] | 0x20) == 't') { /* ve[tt]ing */
-        if (p < lo + 12 || p + 5 > hi || strncasecmp(b + p - 2, "vetting", 7) != 0)
+        if (p < lo + 12 || p + 5 > hi || !spells(b, p - 2, "vetting", 7))
             return 0;
-        return strncasecmp(b + p - 12, "developed ", 10) == 0 ? p + 5 : 0;
+        return spells(b, p - 12, "developed ", 10) ? p + 5 : 0;
     }
-    if (p < lo + 3 || p + 2 > hi || strncasecmp(b + p - 3, "check", 5) != 0) /* che[ck] */
+    if (p < lo + 3 || p + 2 > hi || !spells(b, p - 3, "check", 5)) /* che[ck] */
         return 0;
     for (size_t k = 0; before_check[k]; k++) {
         size_t n = strlen(before_check[k]);
-        if (p - 3 >= lo + n && strncasecmp(b + p - 3 - n, before_check[k], n) == 0)
+        if (p - 3 >= lo + n && spells(b, p - 3 - n, before_check[k], n))
             return p + 2;
     }
     return 0;
