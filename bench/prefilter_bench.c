@@ -11,7 +11,10 @@
  *               token pass with its '@' and ':' stops, the pair pass, the
  *               names walker), every candidate validated (checksums,
  *               ranges, context)
- * and prints MB/s for both. The token pass must win although it does more.
+ * and prints MB/s for both. spillguard's side does more (it validates,
+ * and looks every capitalised word up in the name lists); at issue 9's
+ * end it ran at about Vectorscan's speed on the dense staff CSV (126
+ * against 133 MB/s) and 2.4x it on case notes (510 against 211 MB/s).
  */
 #include "sg_private.h"
 
