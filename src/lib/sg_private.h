@@ -188,6 +188,8 @@ size_t sgi_tok_end(const sgi_tok *t); /* where the current cell or block ends */
  *   pair   two bytes the pair pass (detect.c) stops at ("pv" of NPPV,
  *          "SC"), letters in either case if pair_ci; at() as for stop, p
  *          being the pair's first byte
+ * (A custom rule's matcher has none of these: its PCRE2 pattern finds its
+ * candidates, detect_custom.c.)
  *   shape  a word that starts with letters and has digits ("AB123456C"),
  *          tried where letters lead into a digit: A letter, D digit,
  *          Z letter or 9, N letter or digit, _ an optional space, any

@@ -8,10 +8,9 @@
  *     matchers, which look at windows of its groups;
  *   - if letters lead into the digits ("AB123456C", "SW1A 1AA", "MORGA
  *     753116..."), tries the word matchers' shapes from the letters.
- * and at each '@' and ':' (the stop bytes of the e-mail and IPv6
- * matchers) asks its matcher for a candidate there (the same search stops
- * at digits and at them).
- * Each candidate goes to its rule's validator.
+ * The same search stops at the stop bytes '@' and ':' too, where the
+ * e-mail and IPv6 matchers say whether a candidate ends nearby. Each
+ * candidate goes to its rule's validator.
  *
  * Why not Vectorscan for these: these shapes have no literal to anchor on
  * and are dense in real data (several per CSV row). Vectorscan then runs
