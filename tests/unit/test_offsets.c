@@ -28,7 +28,37 @@ static const sample samples[] = {
     {"pii.uk_phone", "call 07911 123456 now", "07911 123456"},
     {"pii.uk_postcode", "at SW1A 2AA today", "SW1A 2AA"},
     {"pii.person_name", "I met Jane Smith there", "Jane Smith"},
+    {"pii.date_of_birth", "Date of birth: 12/03/1985 noted", "12/03/1985"},
+    {"pii.nhs_number", "NHS number 9434765919 seen", "9434765919"},
+    {"pii.uk_passport", "Passport no. 123456789 issued 2019", "123456789"},
+    {"pii.uk_vehicle_reg", "The vehicle, registration AB51 ABC, was seen", "AB51 ABC"},
+    {"pii.uk_bank_account", "Sort code 12-34-56, account number 12345678.",
+     "12-34-56, account number 12345678"},
+    {"pii.iban", "IBAN GB33BUKB20201555555555 account", "GB33BUKB20201555555555"},
+    {"pii.payment_card", "paid by card 5555 5555 5555 4444 today", "5555 5555 5555 4444"},
+    {"pii.uk_driving_licence", "driving licence MORGA753116SM9IJ held", "MORGA753116SM9IJ"},
+    {"pii.staff_number", "PC 4471 attended", "4471"},
 };
+
+/* Every built-in pii.* rule has a sample above (checked against the
+ * catalogue, so that a new rule without one fails). */
+static void every_rule_sampled(void **s)
+{
+    (void)s;
+    size_t n = 0;
+    for (size_t r = 0; r < SGI_RULE_COUNT; r++) {
+        const char *id = sgi_rules[r].info.id;
+        if (strncmp(id, "pii.", 4) != 0)
+            continue;
+        bool found = false;
+        for (size_t k = 0; k < SGI_ARRAY_LEN(samples) && !found; k++)
+            found = strcmp(samples[k].rule, id) == 0;
+        if (!found)
+            fail_msg("no sample at every offset for %s", id);
+        n++;
+    }
+    assert_true(n >= 16);
+}
 
 /* Fillers whose bytes each candidate search steps over differently. */
 static const char *const fillers[] = {"lorem ipsum ", "0.5 0.5 ", "a:b ", "x@ ", "Re: "};
@@ -56,7 +86,7 @@ static void every_offset_text(void **s)
     }
 }
 
-/* In a CSV cell, with the row before it of every length. */
+/* In a CSV cell (quoted), with the row before it of every length. */
 static void every_offset_csv(void **s)
 {
     (void)s;
@@ -67,7 +97,8 @@ static void every_offset_csv(void **s)
             size_t n = (size_t)snprintf(buf, sizeof(buf), "Ref,Notes\n1,");
             for (size_t i = 0; i < off; i++)
                 buf[n++] = "lorem ipsum "[i % 12];
-            n += (size_t)snprintf(buf + n, sizeof(buf) - n, "\n2,%s\n", samples[k].text);
+            /* quoted: some samples hold commas */
+            n += (size_t)snprintf(buf + n, sizeof(buf) - n, "\n2,\"%s\"\n", samples[k].text);
             scan_str(buf, "o.csv", &c);
             if (find_value(&c, samples[k].rule, samples[k].value) < 0)
                 fail_msg("%s \"%s\" not found in a CSV cell after %zu bytes", samples[k].rule,
@@ -118,6 +149,7 @@ static void every_offset_custom(void **s)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_rule_sampled),
         cmocka_unit_test(every_offset_text),
         cmocka_unit_test(every_offset_csv),
         cmocka_unit_test(every_offset_custom),
