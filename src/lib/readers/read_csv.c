@@ -545,13 +545,24 @@ static sg_status csv_block(csv_state *cs, size_t cut)
         }
         f->looks = (signed char)sgi_table_cell(&cs->table, f->row, f->col, b + f->start, n);
     }
-    /* then names in name columns: known once the block is counted */
+    /* then names in name columns: known once the block is counted, so the
+     * answer for each of the first columns is kept for the block */
+    signed char name_col[64];
+    memset(name_col, -1, sizeof(name_col));
     for (size_t i = 0; i < cs->nf; i++) {
         const csv_field *f = &cs->f[i];
         size_t n = f->end - f->start;
         if (f->row < data_from)
             continue;
-        if (is_name_col(cs, f->col) &&
+        bool in_names;
+        if (f->col < sizeof(name_col)) {
+            if (name_col[f->col] < 0)
+                name_col[f->col] = is_name_col(cs, f->col);
+            in_names = name_col[f->col];
+        } else {
+            in_names = is_name_col(cs, f->col);
+        }
+        if (in_names &&
             sgi_cell_is_name(cs->ctx->eng, b + f->start, n, f->looks)) {
             size_t s = f->start, e = f->end;
             while (s < e && (b[s] == ' ' || b[s] == '\t'))
