@@ -228,13 +228,15 @@ static bool same_ci(const char *a, const char *b, size_t n)
     return true;
 }
 
-static uint32_t non_name_first; /* bit c - 'a': a non-name starts with c */
+/* by length (up to 12): bit c - 'a' if a non-name that long starts with c */
+static uint32_t non_name_first[13];
 static pthread_once_t non_names_once = PTHREAD_ONCE_INIT;
 
 static void non_names_init(void)
 {
     for (size_t i = 0; i < SGI_ARRAY_LEN(non_names); i++)
-        non_name_first |= 1u << (non_names[i].s[0] - 'a');
+        if (non_names[i].n < SGI_ARRAY_LEN(non_name_first))
+            non_name_first[non_names[i].n] |= 1u << (non_names[i].s[0] - 'a');
 }
 
 /* What a byte is to a name: a capital (or a byte of a UTF-8 letter), a
@@ -290,10 +292,10 @@ bool sgi_looks_like_name(const char *s, size_t n)
     }
     if (tokens == 0 || tokens > 5 || longest < 2 || !upper_seen)
         return false;
-    /* only a cell starting with one of their first letters can be one */
+    /* only a cell of a non-name's length and first letter can be one */
     pthread_once(&non_names_once, non_names_init);
     unsigned char f0 = (unsigned char)(s[0] | 0x20);
-    if (n <= 12 && f0 >= 'a' && f0 <= 'z' && (non_name_first >> (f0 - 'a') & 1))
+    if (n <= 12 && f0 >= 'a' && f0 <= 'z' && (non_name_first[n] >> (f0 - 'a') & 1))
         for (size_t i = 0; i < SGI_ARRAY_LEN(non_names); i++)
             if (non_names[i].n == n && same_ci(s, non_names[i].s, n))
                 return false;
@@ -522,7 +524,9 @@ int sgi_table_cell(sgi_table *t, unsigned long long row, size_t col, const char 
         t->qi_row = row;
         t->qi_hash = 0;
     }
-    sgi_table_col *c = sgi_table_col_at(t, col);
+    /* a column at its own index, as nearly every one is: without a call */
+    sgi_table_col *c = col < t->ncols && t->cols[col].index == col ? &t->cols[col]
+                                                                 : sgi_table_col_at(t, col);
     if (!c)
         return looks;
     bool blank = true;
