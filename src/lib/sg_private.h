@@ -777,8 +777,6 @@ typedef struct sgi_table {
 
 void sgi_table_init(sgi_table *t, const sgi_mem *mem);
 void sgi_table_free(sgi_table *t);
-/* The column with sheet index col (created if new, NULL past the limit). */
-sgi_table_col *sgi_table_col_at(sgi_table *t, size_t col);
 /* The column with sheet index col if it exists. Columns met in order (CSV,
  * most sheets) sit at their own index: found inline, the rest by hash. */
 sgi_table_col *sgi_table_col_hashed(const sgi_table *t, size_t col);
@@ -787,6 +785,14 @@ static inline sgi_table_col *sgi_table_col_find(const sgi_table *t, size_t col)
     if (col < t->ncols && t->cols[col].index == col)
         return &t->cols[col];
     return sgi_table_col_hashed(t, col);
+}
+/* A column not met before, added (NULL past the limit). */
+sgi_table_col *sgi_table_col_new(sgi_table *t, size_t col);
+/* The column with sheet index col (created if new, NULL past the limit). */
+static inline sgi_table_col *sgi_table_col_at(sgi_table *t, size_t col)
+{
+    sgi_table_col *c = sgi_table_col_find(t, col);
+    return c ? c : sgi_table_col_new(t, col);
 }
 void sgi_table_set_header(sgi_table *t, size_t col, const char *header, size_t n);
 /* A data cell of row (1-based, in the sheet or file). Returns what it

@@ -3,9 +3,10 @@
  *
  * Every detector family's matchers (detectors.def) are sorted by how they
  * find candidates: word shapes, digit windows, digit runs and stop bytes
- * go to the token pass, pairs to the pair pass; the tables built here are
- * shared read-only by all scanners (each scanner owns its hit buffer and
- * match data, as yara's compiled rules and per-thread scanner).
+ * go to the token pass, pairs to the pair pass (rules of the configuration
+ * are PCRE2's, detect_custom.c); the tables built here are shared
+ * read-only by all scanners (each scanner owns its hit buffer and match
+ * data, as yara's compiled rules and per-thread scanner).
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
@@ -215,6 +216,19 @@ static sgi_word_fit word_fit(const char *shape)
     return f;
 }
 
+/* Append m to a list of at most max matchers (the passes keep them in
+ * registers, so the list is short), or say why not. */
+static sg_status add_bounded(sg_engine *e, const sgi_matcher **list, size_t *n, size_t max,
+                             const sgi_matcher *m, const char *what)
+{
+    if (*n == max) {
+        snprintf(e->error, sizeof(e->error), "more than %zu %s", max, what);
+        return SG_E_ENGINE;
+    }
+    list[(*n)++] = m;
+    return SG_OK;
+}
+
 sg_status sg_engine_compile(sg_engine *e)
 {
     if (!e)
@@ -243,24 +257,14 @@ sg_status sg_engine_compile(sg_engine *e)
             } else if (m->run) {
                 e->runs[e->nruns++] = m;
             } else if (m->stop && m->at) {
-                if (e->nstops == SGI_MAX_STOPS) {
-                    snprintf(e->error, sizeof(e->error), "more than %d stop bytes",
-                             SGI_MAX_STOPS);
-                    st = SG_E_ENGINE;
-                    goto out;
-                }
-                e->stops[e->nstops++] = m;
+                st = add_bounded(e, e->stops, &e->nstops, SGI_MAX_STOPS, m, "stop bytes");
             } else if (m->pair[0] && m->pair[1] && m->at) {
-                if (e->npairs == SGI_MAX_PAIRS) {
-                    snprintf(e->error, sizeof(e->error), "more than %d pairs", SGI_MAX_PAIRS);
-                    st = SG_E_ENGINE;
-                    goto out;
-                }
-                e->pairs[e->npairs++] = m;
+                st = add_bounded(e, e->pairs, &e->npairs, SGI_MAX_PAIRS, m, "pairs");
             }
+            if (st != SG_OK)
+                goto out;
         }
     }
-    /* rules from the configuration are PCRE2's (detect_custom.c) */
     /* window matchers, by each number of digits they take */
     size_t nwin = 0;
     for (size_t d = 1; d <= SGI_WINDOW_MAX_DIGITS; d++) {

@@ -4,11 +4,11 @@
  * Passes find candidates over a block of UTF-8 text: the pair pass (below)
  * for the vetting words, the token pass (tokens.c) for identifiers with
  * digits, e-mail and IPv6 addresses, the names walker (names.c), and the
- * custom rules' PCRE2 patterns (detect_custom.c).
- * Each candidate goes to its rule's validator (a C function that knows the
- * checksum, the ranges and the context words), which accepts it and says
- * exactly where it starts and ends. Hits are then sorted and a hit that lies inside another (an
- * account number inside an IBAN) is dropped.
+ * custom rules' PCRE2 patterns (detect_custom.c). Each candidate goes to
+ * its rule's validator (a C function that knows the checksum, the ranges
+ * and the context words), which accepts it and says exactly where it
+ * starts and ends. Hits are then sorted and a hit that lies inside
+ * another (an account number inside an IBAN) is dropped.
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */

@@ -451,14 +451,14 @@ static bool v_ipv4(const sgi_cand *c, size_t *s, size_t *e)
     return ipv4_ok(b + *s, *e - *s);
 }
 
-static bool hex_or_colon(char ch)
-{
-    return is_digit(ch) || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F') || ch == ':';
-}
-
 static bool is_hex(char ch)
 {
     return is_digit(ch) || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
+}
+
+static bool hex_or_colon(char ch)
+{
+    return is_hex(ch) || ch == ':';
 }
 
 /* A ':' after a hex digit that is the first of three colons with at most

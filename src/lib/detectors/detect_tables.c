@@ -344,11 +344,9 @@ sgi_table_col *sgi_table_col_hashed(const sgi_table *t, size_t col)
     }
 }
 
-sgi_table_col *sgi_table_col_at(sgi_table *t, size_t col)
+sgi_table_col *sgi_table_col_new(sgi_table *t, size_t col)
 {
-    sgi_table_col *c = sgi_table_col_find(t, col);
-    if (c)
-        return c;
+    sgi_table_col *c;
     if (t->ncols >= SGI_TABLE_MAX_COLS)
         return NULL;
     if (!t->slot) {
@@ -524,9 +522,7 @@ int sgi_table_cell(sgi_table *t, unsigned long long row, size_t col, const char 
         t->qi_row = row;
         t->qi_hash = 0;
     }
-    /* a column at its own index, as nearly every one is: without a call */
-    sgi_table_col *c = col < t->ncols && t->cols[col].index == col ? &t->cols[col]
-                                                                 : sgi_table_col_at(t, col);
+    sgi_table_col *c = sgi_table_col_at(t, col);
     if (!c)
         return looks;
     bool blank = true;
