@@ -480,6 +480,40 @@ static size_t next_upper(const unsigned char *b, size_t i, size_t hi)
     return i;
 }
 
+/* The end of the letters (class 1) from i; *lower set if a small ASCII
+ * letter is among them. Sixteen bytes a step with SSE2: the loop a byte at
+ * a time mispredicted at every word's end. */
+static size_t letters_end(const unsigned char *b, size_t i, size_t hi, bool *lower)
+{
+#ifdef __SSE2__
+    const __m128i off_a = _mm_set1_epi8((char)(0x80 - 'a'));
+    const __m128i lim = _mm_set1_epi8((char)(0x80 + 26));
+    const __m128i case_bit = _mm_set1_epi8(0x20);
+    const __m128i zero = _mm_setzero_si128();
+    while (i + 16 <= hi) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+        __m128i small = _mm_cmplt_epi8(_mm_add_epi8(v, off_a), lim);
+        __m128i alpha = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(v, case_bit), off_a), lim);
+        __m128i high = _mm_cmplt_epi8(v, zero); /* UTF-8 bytes */
+        unsigned letter = (unsigned)_mm_movemask_epi8(_mm_or_si128(alpha, high));
+        unsigned sm = (unsigned)_mm_movemask_epi8(small);
+        unsigned stop = ~letter & 0xFFFFu;
+        if (stop) {
+            unsigned run = (unsigned)__builtin_ctz(stop);
+            *lower |= (sm & ((1u << run) - 1u)) != 0;
+            return i + run;
+        }
+        *lower |= sm != 0;
+        i += 16;
+    }
+#endif
+    while (i < hi && cls[b[i]] == 1) {
+        *lower |= b[i] >= 'a' && b[i] <= 'z';
+        i++;
+    }
+    return i;
+}
+
 /* The word that ends before s (after at most four spaces or : - , .), if
  * it is a context word ("victim", "witness"). */
 static bool context_before(const walker *k, size_t s)
@@ -528,10 +562,7 @@ static bool next_word(walker *k, tok *t)
         bool lower_after_first = false;
         i++;
         for (;;) {
-            while (i < hi && cls[b[i]] == 1) {
-                lower_after_first |= b[i] >= 'a' && b[i] <= 'z';
-                i++;
-            }
+            i = letters_end(b, i, hi, &lower_after_first);
             if (i + 1 < hi && cls[b[i]] == 2 && cls[b[i + 1]] == 1) {
                 i++;
                 continue;
