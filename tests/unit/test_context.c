@@ -21,6 +21,36 @@ static void dob_needs_context(void **s)
     assert_int_equal(count_rule(&c, "pii.date_of_birth"), 0);
 }
 
+/* A context word counts anywhere in the 48 bytes before a date of birth
+ * and not beyond: every word of the list, at every distance (the window
+ * is searched sixteen places at a time, its last block overlapping). */
+static void dob_window_edges(void **s)
+{
+    (void)s;
+    static const char *const words[] = {"dob",       "d.o.b",    "date of birth", "birth date",
+                                        "birthdate", "born",     "birthday",      "date-of-birth",
+                                        "DOB",       "Born"};
+    char text[256];
+    collected c;
+    for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
+        size_t wl = strlen(words[w]);
+        for (size_t gap = 1; gap <= 60; gap++) {
+            /* 64 bytes of '=', the word, gap spaces, the date: the word
+             * lies wl + gap bytes before the date, the window (48 bytes)
+             * inside the line */
+            int n = snprintf(text, sizeof(text), "%.64s%s%*s12/03/1985\n",
+                             "================================================================",
+                             words[w], (int)gap, "");
+            assert_true(n > 0 && (size_t)n < sizeof(text));
+            scan_str(text, "a.txt", &c);
+            size_t want = wl + gap <= 48 ? 1 : 0;
+            if (count_rule(&c, "pii.date_of_birth") != want)
+                fail_msg("\"%s\" %zu spaces before the date: %zu findings, want %zu", words[w],
+                         gap, count_rule(&c, "pii.date_of_birth"), want);
+        }
+    }
+}
+
 static void nhs_bare_needs_context(void **s)
 {
     (void)s;
@@ -109,7 +139,7 @@ static void email_edges(void **s)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(dob_needs_context),   cmocka_unit_test(nhs_bare_needs_context),
+        cmocka_unit_test(dob_needs_context),   cmocka_unit_test(dob_window_edges),   cmocka_unit_test(nhs_bare_needs_context),
         cmocka_unit_test(passport_and_vehicle), cmocka_unit_test(bank_pairs),
         cmocka_unit_test(header_gives_context), cmocka_unit_test(ip_not_versions),
         cmocka_unit_test(email_edges),
