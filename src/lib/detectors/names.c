@@ -317,6 +317,7 @@ typedef struct tok {
     bool joined; /* only spaces (or a dot) between it and the next word */
     bool digits; /* touches a digit: part of a code */
     size_t next_at;     /* where the next word starts, if joined */
+    bool fw_looked;        /* fw and fwe set (only when a pattern asks) */
     unsigned char fw;      /* title, context, place flags */
     const name_entry *fwe; /* its entry there */
     bool looked;           /* ne looked up (names: only when a pattern asks) */
@@ -351,9 +352,26 @@ static const sgi_name_rec *ent(const walker *k, tok *t)
     return t->ne;
 }
 
-static bool has_fw(const tok *t, unsigned f)
+/* The word's flags as a title, context, place or function word: looked up
+ * when a pattern first asks (in a table most words are alone in their cell
+ * and no pattern does). */
+static unsigned fw_of(const walker *k, tok *t)
 {
-    return (t->fw & f) != 0;
+    if (!t->fw_looked) {
+        t->fw_looked = true;
+        const unsigned char *b = (const unsigned char *)k->b + t->s;
+        size_t n = t->e - t->s;
+        if (n >= 2 && n <= 16 && (k->nm->fw_len[sgi_names_low(b[0]) & 31] >> n & 1) &&
+            (k->nm->fw_second[sgi_names_low(b[0]) & 31] >> (sgi_names_low(b[1]) & 31) & 1))
+            t->fwe = fw_lookup(k->nm, (const char *)b, n);
+        t->fw = t->fwe ? t->fwe->flags : 0;
+    }
+    return t->fw;
+}
+
+static bool has_fw(const walker *k, tok *t, unsigned f)
+{
+    return (fw_of(k, t) & f) != 0;
 }
 
 static bool has_name(const walker *k, tok *t, unsigned f)
@@ -363,9 +381,9 @@ static bool has_name(const walker *k, tok *t, unsigned f)
 }
 
 /* A title as written: capitalised, and in capitals only if so listed. */
-static bool title(const walker *k, const tok *t)
+static bool title(const walker *k, tok *t)
 {
-    if (!has_fw(t, F_TITLE) || t->shape == SH_LOWER || t->digits)
+    if (t->shape == SH_LOWER || t->digits || !has_fw(k, t, F_TITLE))
         return false;
     return t->shape == SH_UPPER || memcmp(k->b + t->s, t->fwe->s, t->e - t->s) == 0;
 }
@@ -421,7 +439,7 @@ static bool name_word(const walker *k, tok *t)
         return false;
     if (has_name(k, t, F_FIRST | F_LAST))
         return true;
-    if (t->fw)
+    if (fw_of(k, t))
         return false;
     return surname(k, t) || t->shape == SH_TITLE;
 }
@@ -449,7 +467,7 @@ static const unsigned char cls[256] = {
 static bool unknown_name(const walker *k, tok *t)
 {
     size_t n = t->e - t->s;
-    return t->shape == SH_TITLE && !t->digits && !t->fw && n >= 3 &&
+    return t->shape == SH_TITLE && !t->digits && !fw_of(k, t) && n >= 3 &&
            !has_name(k, t, F_FIRST | F_LAST) && !english_word(k->nm, k->b + t->s, n);
 }
 
@@ -573,11 +591,6 @@ static bool next_word(walker *k, tok *t)
         memset(t, 0, sizeof(*t));
         t->s = s;
         t->e = i;
-        unsigned char c0 = b[s];
-        if (n >= 2 && n <= 16 && (k->nm->fw_len[sgi_names_low(c0) & 31] >> n & 1) &&
-            (k->nm->fw_second[sgi_names_low(c0) & 31] >> (sgi_names_low(b[s + 1]) & 31) & 1))
-            t->fwe = fw_lookup(k->nm, k->b + s, n);
-        t->fw = t->fwe ? t->fwe->flags : 0;
         if (n == 1)
             t->shape = SH_INITIAL;
         else if (!lower_after_first)
@@ -640,7 +653,7 @@ static size_t initials(const walker *k, size_t i)
 
 static bool place_word_after(const walker *k, size_t i)
 {
-    return i < k->n && has_fw(&k->w[i], F_PLACE);
+    return i < k->n && has_fw(k, &k->w[i], F_PLACE);
 }
 
 /* "12 George Wood", "Flat 3 Monte Square": a number right before. */
@@ -671,7 +684,7 @@ static bool house_number_before(const walker *k, const tok *t)
  * common surname after a plain first name ("John Hall"). */
 static bool place_name(const walker *k, tok *f, tok *l)
 {
-    if (!has_fw(l, F_PLACE))
+    if (!has_fw(k, l, F_PLACE))
         return false;
     const sgi_name_rec *e = ent(k, l);
     return !(e && e->per100k >= 50 && weak(k, f) == 0);
@@ -714,11 +727,11 @@ static size_t match(walker *k, size_t *s, size_t *e)
     if (n < 2)
         return 0;
     /* title (+ more titles) + name words */
-    if (title(k, &w[0]) && w[0].joined) {
+    if (w[0].joined && title(k, &w[0])) {
         size_t i = 1;
-        bool long_form = has_fw(&w[0], F_LONG);
-        while (i < n && i < 4 && title(k, &w[i]) && w[i - 1].joined) {
-            long_form = has_fw(&w[i], F_LONG);
+        bool long_form = has_fw(k, &w[0], F_LONG);
+        while (i < n && i < 4 && w[i - 1].joined && title(k, &w[i])) {
+            long_form = has_fw(k, &w[i], F_LONG);
             i++;
         }
         size_t a = i, last = 0;
@@ -763,7 +776,7 @@ static size_t match(walker *k, size_t *s, size_t *e)
     if (w[0].comma && w[0].shape == SH_UPPER && w[1].shape == SH_TITLE && w[1].s - w[0].e <= 3 &&
         first_name(k, &w[1]) && weak(k, &w[1]) < 2 &&
         ((surname(k, &w[0]) && weak(k, &w[0]) < 2) ||
-         (w[0].e - w[0].s >= 3 && !has_name(k, &w[0], F_FIRST | F_LAST) && !w[0].fw &&
+         (w[0].e - w[0].s >= 3 && !has_name(k, &w[0], F_FIRST | F_LAST) && !fw_of(k, &w[0]) &&
           !english_word(k->nm, b + w[0].s, w[0].e - w[0].s)))) {
         *s = w[0].s;
         *e = w[1].e;
@@ -772,9 +785,9 @@ static size_t match(walker *k, size_t *s, size_t *e)
     /* first [middle] last */
     if (w[0].joined && !w[0].dot && (capital(&w[1]) || w[1].shape == SH_INITIAL) &&
         first_name(k, &w[0])) {
-        if (k->have_prev && has_fw(&k->prev, F_PREFIX) && k->prev.e + 3 >= w[0].s)
+        if (k->have_prev && has_fw(k, &k->prev, F_PREFIX) && k->prev.e + 3 >= w[0].s)
             return 0;
-        if (has_fw(&w[0], F_PREFIX))
+        if (has_fw(k, &w[0], F_PREFIX))
             return 0; /* "Lake Norman", "Saint Lucia" */
         if (house_number_before(k, &w[0]))
             return 0; /* "12 George Wood": an address */
@@ -795,10 +808,10 @@ static size_t match(walker *k, size_t *s, size_t *e)
     }
     /* a first name the lists lack before a surname that is only a name */
     if (w[0].joined && !w[0].dot && unknown_name(k, &w[0]) && w[1].shape == SH_TITLE &&
-        !house_number_before(k, &w[0]) && !has_fw(&w[1], F_PLACE) &&
+        !house_number_before(k, &w[0]) && !has_fw(k, &w[1], F_PLACE) &&
         surname(k, &w[1]) && weak(k, &w[1]) == 0 && ent(k, &w[1]) &&
         ent(k, &w[1])->per100k >= 10 && !(w[1].joined && place_word_after(k, 2)) &&
-        !(k->have_prev && has_fw(&k->prev, F_PREFIX) && k->prev.e + 3 >= w[0].s)) {
+        !(k->have_prev && has_fw(k, &k->prev, F_PREFIX) && k->prev.e + 3 >= w[0].s)) {
         *s = w[0].s;
         *e = w[1].e;
         return 2;
