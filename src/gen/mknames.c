@@ -184,12 +184,18 @@ int main(int argc, char **argv)
         p = e + 1;
     }
 
+    /* the records in their slots */
+    sgi_name_rec *table = calloc((size_t)mask + 1, sizeof(*table));
+    if (!table)
+        return 1;
+    for (uint32_t j = 0; j <= mask; j++)
+        if (slots[j])
+            table[j] = recs[slots[j] - 1];
+
     sgi_names_blob h = {.magic = SGI_NAMES_MAGIC, .n = nrecs, .mask = mask, .wmask = wmask};
     size_t off = align4(sizeof(h));
     h.recs = (uint32_t)off;
-    off = align4(off + (size_t)nrecs * sizeof(*recs));
-    h.slots = (uint32_t)off;
-    off += ((size_t)mask + 1) * sizeof(*slots);
+    off = align4(off + ((size_t)mask + 1) * sizeof(*table));
     h.wslots = (uint32_t)off;
     off += ((size_t)wmask + 1) * sizeof(*wslots);
     h.pool = (uint32_t)off;
@@ -200,8 +206,7 @@ int main(int argc, char **argv)
     if (!out)
         return 1;
     memcpy(out, &h, sizeof(h));
-    memcpy(out + h.recs, recs, (size_t)nrecs * sizeof(*recs));
-    memcpy(out + h.slots, slots, ((size_t)mask + 1) * sizeof(*slots));
+    memcpy(out + h.recs, table, ((size_t)mask + 1) * sizeof(*table));
     memcpy(out + h.wslots, wslots, ((size_t)wmask + 1) * sizeof(*wslots));
     memcpy(out + h.pool, pool, pool_len);
 

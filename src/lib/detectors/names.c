@@ -55,8 +55,7 @@ typedef struct name_entry {
 
 struct sgi_names {
     /* the name lists, compiled by make (names_table.h), used in place */
-    const sgi_name_rec *v;
-    const uint32_t *slot; /* index + 1, 0 empty */
+    const sgi_name_rec *v; /* mask + 1 slots, len 0 empty */
     size_t mask;
     const char *pool;
     /* titles, context and place words: small, looked up for every word */
@@ -160,7 +159,7 @@ static size_t fold(const char *s, size_t n, char *out)
 
 static const sgi_name_rec *lookup(const struct sgi_names *t, const char *s, size_t n)
 {
-    if (!t || !t->slot || n == 0 || n > 64)
+    if (!t || !t->v || n == 0 || n > 64)
         return NULL;
     /* the hash, and whether the name has bytes to fold, in one pass */
     unsigned high;
@@ -174,8 +173,7 @@ static const sgi_name_rec *lookup(const struct sgi_names *t, const char *s, size
         h = sgi_names_hash(s, n);
     }
     size_t j = (size_t)h & t->mask;
-    while (t->slot[j]) {
-        const sgi_name_rec *e = &t->v[t->slot[j] - 1];
+    for (const sgi_name_rec *e = &t->v[j]; e->len; e = &t->v[j]) {
         if (e->len == n && eq_ci(t->pool + e->s, s, n))
             return e;
         j = (j + 1) & t->mask;
@@ -204,13 +202,11 @@ static bool map_lists(struct sgi_names *t)
     if (size < sizeof(h))
         return false;
     memcpy(&h, b, sizeof(h));
-    if (h.magic != SGI_NAMES_MAGIC || h.size > size || (h.recs | h.slots | h.wslots) & 3 ||
-        h.recs + (uint64_t)h.n * sizeof(sgi_name_rec) > h.size ||
-        h.slots + ((uint64_t)h.mask + 1) * 4 > h.size ||
+    if (h.magic != SGI_NAMES_MAGIC || h.size > size || (h.recs | h.wslots) & 3 ||
+        h.n > h.mask || h.recs + ((uint64_t)h.mask + 1) * sizeof(sgi_name_rec) > h.size ||
         h.wslots + ((uint64_t)h.wmask + 1) * 4 > h.size || h.pool + (uint64_t)h.pool_len > h.size)
         return false;
     t->v = (const sgi_name_rec *)(const void *)(b + h.recs);
-    t->slot = (const uint32_t *)(const void *)(b + h.slots);
     t->mask = h.mask;
     t->words = (const uint32_t *)(const void *)(b + h.wslots);
     t->wmask = h.wmask;

@@ -9,9 +9,11 @@
  * touches none of it, and a scan faults in only the pages it looks at.
  *
  * Blob: a header, then 4-byte aligned arrays at the header's offsets:
- *   recs    n name records (sgi_name_rec), one per name, any case
- *   slots   mask + 1 uint32: 1 + a record's index, 0 empty (open addressing
- *           on sgi_names_hash of the ASCII-lower-cased name, linear probing)
+ *   recs    mask + 1 name records (sgi_name_rec), one per name (any case),
+ *           in the table's slots: open addressing on sgi_names_hash of the
+ *           ASCII-lower-cased name, linear probing, len 0 an empty slot. A
+ *           record in its slot (not an index to it) saves a lookup one of
+ *           its three cache misses: 7% of a staff list's scan was lookups.
  *   wslots  wmask + 1 uint32: 1 + the offset in pool of an English word
  *   pool    names as first listed (original case) and words, each word as
  *           one length byte and its letters
@@ -25,7 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SGI_NAMES_MAGIC 0x314e4753u /* "SGN1" */
+#define SGI_NAMES_MAGIC 0x324e4753u /* "SGN2" */
 
 /* flags of a name record */
 #define SGI_NAME_FIRST 1u
@@ -43,8 +45,8 @@ typedef struct sgi_name_rec {
 typedef struct sgi_names_blob {
     uint32_t magic;
     uint32_t size; /* of the whole blob */
-    uint32_t n, mask, wmask;
-    uint32_t recs, slots, wslots, pool, pool_len; /* offsets from the blob's start */
+    uint32_t n, mask, wmask; /* n names */
+    uint32_t recs, wslots, pool, pool_len; /* offsets from the blob's start */
 } sgi_names_blob;
 
 /* ASCII lower case of every byte (a load: it is asked per letter of every
