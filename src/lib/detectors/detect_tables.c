@@ -537,8 +537,10 @@ int sgi_table_cell(sgi_table *t, unsigned long long row, size_t col, const char 
         c->namelike += (unsigned)looks;
     }
     unsigned long v;
-    unsigned small = t->eng ? (unsigned)t->eng->opt_small_count : 4;
-    if (whole_number(s, n, &v)) {
+    /* a whole number starts with a digit or a space: most cells do not */
+    bool may_whole = s[0] == ' ' || s[0] == '\t' || (s[0] >= '0' && s[0] <= '9');
+    if (may_whole && whole_number(s, n, &v)) {
+        unsigned small = t->eng ? (unsigned)t->eng->opt_small_count : 4;
         if (c->ints && v != c->last_int + 1)
             c->not_sequence = true;
         c->last_int = v;
