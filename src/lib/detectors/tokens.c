@@ -147,6 +147,10 @@ static bool stops_in(sgi_tok *t, size_t from, size_t to)
     return true;
 }
 
+/* The separators a run of digit groups may have between its groups. */
+static const bool run_sep[256] = {[' '] = true, ['-'] = true, ['.'] = true,
+                                  ['/'] = true, ['('] = true, [')'] = true};
+
 /* Read the run that starts at s (a digit, or '+'/'(' before one). */
 static void read_run(const char *b, size_t s, size_t hi, sgi_run *r)
 {
@@ -172,7 +176,7 @@ static void read_run(const char *b, size_t s, size_t hi, sgi_run *r)
             break;
         /* up to two separator characters, then a digit */
         size_t j = i;
-        while (j < hi && j - i < 2 && b[j] && sgi_in(b[j], " -./()"))
+        while (j < hi && j - i < 2 && run_sep[(unsigned char)b[j]])
             j++;
         if (j == i || j >= hi || !is_digit(b[j]))
             break;
