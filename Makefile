@@ -19,10 +19,16 @@ OPT     ?= -O2
 WERROR  ?= 0
 PKGS    := libcrypto libzip libisal libarchive gmime-3.0 libgsf-1 expat libexif libiptcdata zlib yaml-0.1 yajl libseccomp libpcre2-8
 # libheif: headers only; read_image.c opens it when it meets a HEIF image
+# libarchive, GMime and libgsf: headers only as well, opened on first use
+# (src/lib/readers/lazylib.c): linked, they and what they pull in cost
+# every run ~10 ms of loading; glib and GObject, which those readers call
+# too, are linked
+LAZY_PKGS  := libarchive gmime-3.0 libgsf-1
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libheif mupdf)
 # MuPDF links statically (Debian ships only libmupdf.a); its .pc file
 # leaves out harfbuzz, which its HTML layout code needs
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) $(shell pkg-config --static --libs mupdf) -lharfbuzz
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS)) gobject-2.0 glib-2.0) \
+              $(shell pkg-config --static --libs mupdf) -lharfbuzz
 
 WARN    := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Wvla -Wno-unused-parameter
@@ -104,7 +110,8 @@ $(BUILD)/tests/replay_xmlfast: tests/fuzz/replay.c tests/fuzz/fuzz_xmlfast.c tes
 $(BUILD)/tests/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_reader.c tests/fuzz/fuzz_common.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DFUZZ_TARGET=\"$*\" -DFUZZ_TEMPLATES=\"$(abspath tests/fuzz/templates)\" \
-	  $(LDFLAGS) -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_reader.c $(LIB) $(LDLIBS)
+	  $(LDFLAGS) -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_reader.c $(LIB) $(LDLIBS) \
+	  $(shell pkg-config --libs libgsf-1) # it writes OLE2 inputs with libgsf
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done

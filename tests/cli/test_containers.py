@@ -485,6 +485,55 @@ class Json(unittest.TestCase):
         self.assertIn("pii.person_name", [x["rule"] for x in fs])
 
 
+class LazyLibraries(unittest.TestCase):
+    """libarchive, GMime and libgsf (with the 23 libraries they pull in) are
+    opened when a file needs one, inside the sandbox, not at start-up
+    (src/lib/readers/lazylib.c): the loader's own trace (LD_DEBUG=files)
+    says which it opened."""
+    SONAMES = ("libarchive.so", "libgmime-3.0.so", "libgsf-1.so")
+
+    @classmethod
+    def setUpClass(cls):
+        cls.d = tempfile.mkdtemp(prefix="sg-lazy-")
+        with open(os.path.join(cls.d, "note.txt"), "w") as f:
+            f.write("Contact Jane Smith, NI number AB123456C.\n")
+        run(["tar", "czf", "note.tar.gz", "note.txt"], cls.d)
+        with open(os.path.join(cls.d, "note.eml"), "w") as f:
+            f.write("From: a@example.org\r\nTo: b@example.org\r\nSubject: note\r\n"
+                    "Content-Type: text/plain\r\n\r\nNI number AB123456C\r\n")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.d, ignore_errors=True)
+
+    def opened(self, path):
+        res = subprocess.run([BIN, "scan", "-f", "jsonl", path], capture_output=True, timeout=120,
+                             env=dict(os.environ, LD_DEBUG="files"))
+        trace = res.stderr.decode(errors="replace")
+        self.assertIn("file=libcrypto.so", trace)  # the trace is there at all
+        recs = [json.loads(l) for l in res.stdout.decode().splitlines()]
+        loaded = {so: ("file=" + so) in trace for so in self.SONAMES}
+        for so in self.SONAMES:  # by dlopen, never as a link-time dependency
+            lines = [l for l in trace.splitlines() if ("file=" + so) in l]
+            self.assertFalse([l for l in lines if "needed by" in l], so)
+            self.assertEqual(loaded[so], any("dynamically loaded by" in l for l in lines), so)
+        return loaded, recs[0], [r for r in recs if r["type"] == "finding"]
+
+    def test_plain_text_opens_none(self):
+        loaded, summary, fs = self.opened(os.path.join(self.d, "note.txt"))
+        self.assertEqual(loaded, {so: False for so in self.SONAMES})
+        self.assertTrue(any(f["rule"] == "pii.uk_nino" for f in fs))
+
+    def test_each_reader_opens_its_library(self):
+        for name, so in (("note.tar.gz", "libarchive.so"), ("note.eml", "libgmime-3.0.so"),
+                         (os.path.join(ROOT, "tests", "data", "corpus", "poi",
+                                       "TwoSheetsOneHidden.xls"), "libgsf-1.so")):
+            loaded, summary, fs = self.opened(os.path.join(self.d, name))
+            self.assertEqual(loaded, {s: s == so for s in self.SONAMES}, name)
+            self.assertIsNone(summary["error"], name)
+            self.assertTrue(fs, name)
+
+
 class Hostile(unittest.TestCase):
     def setUp(self):
         self.d = tempfile.mkdtemp(prefix="sg-arc-bad-")

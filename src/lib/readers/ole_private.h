@@ -10,8 +10,7 @@
 
 #include "../sg_private.h"
 
-#include <gsf/gsf-infile.h>
-#include <gsf/gsf-input.h>
+#include "lazylib_private.h" /* libgsf */
 
 static inline unsigned sgi_le16(const unsigned char *p)
 {

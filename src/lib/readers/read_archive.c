@@ -22,8 +22,8 @@
  */
 #include "../sg_private.h"
 
-#include <archive.h>
-#include <archive_entry.h>
+#include "lazylib_private.h"
+
 #include <errno.h>
 #include <string.h>
 
@@ -162,6 +162,11 @@ static const char *magic_format(const sgi_peek *pk);
 static sg_status archive_scan(sgi_ctx *ctx, const sgi_peek *pk)
 {
     ctx->res->pub.format = magic_format(pk);
+    if (!sgi_lazy_archive()) {
+        sgi_ctx_error(ctx, SG_E_UNSUPPORTED, "%s archive: %s could not be loaded",
+                      ctx->res->pub.format, SGI_ARCHIVE_SONAME);
+        return SG_OK;
+    }
     arc *r = sgi_malloc(ctx->mem, sizeof(*r));
     struct archive *a = archive_read_new();
     if (!r || !a) {

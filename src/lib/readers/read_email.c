@@ -14,7 +14,8 @@
  */
 #include "../sg_private.h"
 
-#include <gmime/gmime.h>
+#include "lazylib_private.h"
+
 #include <pthread.h>
 #include <string.h>
 #include <strings.h>
@@ -160,6 +161,11 @@ static sg_status email_scan(sgi_ctx *ctx, const sgi_peek *pk)
 {
     (void)pk;
     ctx->res->pub.format = "eml";
+    if (!sgi_lazy_gmime()) {
+        sgi_ctx_error(ctx, SG_E_UNSUPPORTED, "e-mail message: %s could not be loaded",
+                      SGI_GMIME_SONAME);
+        return SG_OK;
+    }
     pthread_once(&gmime_once, gmime_start);
     size_t len = 0;
     char *data = sgi_ctx_slurp(ctx, "message", &len);

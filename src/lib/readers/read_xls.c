@@ -19,13 +19,6 @@
  */
 #include "ole_private.h"
 
-#include <gsf/gsf-doc-meta-data.h>
-#include <gsf/gsf-infile-msole.h>
-#include <gsf/gsf-infile.h>
-#include <gsf/gsf-input-memory.h>
-#include <gsf/gsf-meta-names.h>
-#include <gsf/gsf-msole-utils.h>
-#include <gsf/gsf-utils.h>
 #include <math.h>
 #include <pthread.h>
 #include <string.h>
@@ -804,6 +797,11 @@ static sg_status xls_pivots(sgi_ctx *ctx, GsfInfile *ole, sgi_cells *cells);
 
 sg_status sgi_xls_scan(sgi_ctx *ctx, const unsigned char *data, size_t len)
 {
+    if (!sgi_lazy_gsf()) {
+        sgi_ctx_error(ctx, SG_E_UNSUPPORTED, "OLE2 compound file: %s could not be loaded",
+                      SGI_GSF_SONAME);
+        return SG_OK;
+    }
     pthread_once(&gsf_once, gsf_start);
     GsfInput *in = gsf_input_memory_new(data, (gsf_off_t)len, FALSE);
     GError *err = NULL;
