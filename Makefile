@@ -29,6 +29,19 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libheif mupdf)
 # leaves out harfbuzz, which its HTML layout code needs
 PKG_LIBS   := $(shell pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS)) gobject-2.0 glib-2.0) \
               $(shell pkg-config --static --libs mupdf) -lharfbuzz
+# The sonames dlopen asks for, read from the development symlinks: a new
+# soname is then the build's, not a per-file error at run time (the
+# sources fall back to Debian 12's if objdump finds none)
+soname = $(shell objdump -p $(shell pkg-config --variable=libdir $(1))/$(2) 2>/dev/null | \
+                 awk '/SONAME/ {print $$2}')
+SO_ARCHIVE := $(call soname,libarchive,libarchive.so)
+SO_GMIME   := $(call soname,gmime-3.0,libgmime-3.0.so)
+SO_GSF     := $(call soname,libgsf-1,libgsf-1.so)
+SO_HEIF    := $(call soname,libheif,libheif.so)
+SONAMES    := $(if $(SO_ARCHIVE),-DSGI_ARCHIVE_SONAME='"$(SO_ARCHIVE)"') \
+              $(if $(SO_GMIME),-DSGI_GMIME_SONAME='"$(SO_GMIME)"') \
+              $(if $(SO_GSF),-DSGI_GSF_SONAME='"$(SO_GSF)"') \
+              $(if $(SO_HEIF),-DSGI_HEIF_SONAME='"$(SO_HEIF)"')
 
 WARN    := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Wvla -Wno-unused-parameter
@@ -36,7 +49,8 @@ ifeq ($(WERROR),1)
 WARN    += -Werror
 endif
 CFLAGS  ?= $(OPT) -g
-ALL_CFLAGS := -std=c17 -D_GNU_SOURCE -Iinclude $(WARN) $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+ALL_CFLAGS := -std=c17 -D_GNU_SOURCE -Iinclude $(WARN) $(PKG_CFLAGS) $(SONAMES) $(CFLAGS) \
+              $(EXTRA_CFLAGS)
 LDLIBS  := $(PKG_LIBS) -lpthread -lm
 
 LIB_SRC := $(wildcard src/lib/core/*.c src/lib/readers/*.c src/lib/detectors/*.c src/lib/report/*.c \

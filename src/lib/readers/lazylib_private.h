@@ -40,10 +40,17 @@
 #include <gsf/gsf-msole-utils.h>
 #include <gsf/gsf-utils.h>
 
-/* The sonames opened (Debian 12's). */
+/* The sonames opened: the Makefile reads them from the libraries the
+ * build found; Debian 12's if it could not. */
+#ifndef SGI_ARCHIVE_SONAME
 #define SGI_ARCHIVE_SONAME "libarchive.so.13"
+#endif
+#ifndef SGI_GMIME_SONAME
 #define SGI_GMIME_SONAME "libgmime-3.0.so.0"
+#endif
+#ifndef SGI_GSF_SONAME
 #define SGI_GSF_SONAME "libgsf-1.so.114"
+#endif
 
 /* The functions the readers call (nm -u of their objects lists them). */
 #define SGI_ARCHIVE_FUNCS(X)                                                                       \

@@ -618,6 +618,10 @@ static void gif_read(img *m)
  * x265, libde265, dav1d and aom, whose loading cost every run 10-15 ms of
  * start-up, most of a small scan, for a format few documents hold. The
  * sandbox lets the process map libraries (sandbox.c). */
+#ifndef SGI_HEIF_SONAME /* the Makefile reads it from the library the build found */
+#define SGI_HEIF_SONAME "libheif.so.1"
+#endif
+
 static struct heif_api {
     bool ok;
     struct heif_context *(*context_alloc)(void);
@@ -639,7 +643,7 @@ static pthread_once_t heif_once = PTHREAD_ONCE_INIT;
 
 static void heif_load(void)
 {
-    void *lib = dlopen("libheif.so.1", RTLD_NOW | RTLD_LOCAL);
+    void *lib = dlopen(SGI_HEIF_SONAME, RTLD_NOW | RTLD_LOCAL);
     if (!lib)
         return;
 #define SYM(field, name) *(void **)(&heif.field) = dlsym(lib, name)
@@ -668,7 +672,8 @@ static void heic_read(img *m)
 {
     pthread_once(&heif_once, heif_load);
     if (!heif.ok) {
-        sgi_ctx_error(m->ctx, SG_E_UNSUPPORTED, "HEIF image: libheif.so.1 could not be loaded");
+        sgi_ctx_error(m->ctx, SG_E_UNSUPPORTED, "HEIF image: %s could not be loaded",
+                      SGI_HEIF_SONAME);
         return;
     }
     struct heif_context *hc = heif.context_alloc();
