@@ -18,11 +18,10 @@ BUILD   ?= build
 OPT     ?= -O2
 WERROR  ?= 0
 PKGS    := libcrypto libzip libisal libarchive gmime-3.0 libgsf-1 expat libexif libiptcdata zlib yaml-0.1 yajl libseccomp libpcre2-8
-# libheif: headers only; read_image.c opens it when it meets a HEIF image
-# libarchive, GMime and libgsf: headers only as well, opened on first use
+# libarchive, GMime, libgsf and libheif: headers only, opened on first use
 # (src/lib/readers/lazylib.c): linked, they and what they pull in cost
-# every run ~10 ms of loading; glib and GObject, which those readers call
-# too, are linked
+# every run 20 ms and more of loading; glib and GObject, which the e-mail
+# and OLE2 readers call too, are linked
 LAZY_PKGS  := libarchive gmime-3.0 libgsf-1
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libheif mupdf)
 # MuPDF links statically (Debian ships only libmupdf.a); its .pc file

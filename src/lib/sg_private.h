@@ -664,10 +664,12 @@ sg_status sgi_tokens(sg_scanner *sc, const char *buf, size_t ctx_lo, size_t lo, 
  * matcher set in place) to m's validator and push a hit if it accepts.
  * Returns false only when out of memory. */
 bool sgi_offer(sg_scanner *sc, const sgi_matcher *m, sgi_cand *c);
-/* Offer m the candidate that ends at end (from == to == end), located by
- * its last byte: a stop byte's or a pair's (matchers with at()). */
+/* Offer m the candidate from..to of the block buf[lo, hi), located (its
+ * cell, with a reader's locator) by its last byte: a match a pass found
+ * without knowing cells (a stop byte's or a pair's at(), from == to, the
+ * validator finds the start; a custom rule's PCRE2 match). */
 bool sgi_offer_at(sg_scanner *sc, const sgi_matcher *m, const char *buf, size_t ctx_lo,
-                  size_t lo, size_t hi, size_t end);
+                  size_t lo, size_t hi, size_t from, size_t to);
 /* Sort hits by position and drop any hit that lies inside another.
  * False when out of memory. */
 bool sgi_hits_settle(sgi_hits *h, const sgi_mem *mem);

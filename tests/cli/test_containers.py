@@ -486,11 +486,11 @@ class Json(unittest.TestCase):
 
 
 class LazyLibraries(unittest.TestCase):
-    """libarchive, GMime and libgsf (with the 23 libraries they pull in) are
-    opened when a file needs one, inside the sandbox, not at start-up
-    (src/lib/readers/lazylib.c): the loader's own trace (LD_DEBUG=files)
-    says which it opened."""
-    SONAMES = ("libarchive.so", "libgmime-3.0.so", "libgsf-1.so")
+    """libarchive, GMime, libgsf and libheif (with the libraries they pull
+    in) are opened when a file needs one, inside the sandbox, not at
+    start-up (src/lib/readers/lazylib.c): the loader's own trace
+    (LD_DEBUG=files) says which it opened."""
+    SONAMES = ("libarchive.so", "libgmime-3.0.so", "libgsf-1.so", "libheif.so")
 
     @classmethod
     def setUpClass(cls):
@@ -527,7 +527,9 @@ class LazyLibraries(unittest.TestCase):
     def test_each_reader_opens_its_library(self):
         for name, so in (("note.tar.gz", "libarchive.so"), ("note.eml", "libgmime-3.0.so"),
                          (os.path.join(ROOT, "tests", "data", "corpus", "poi",
-                                       "TwoSheetsOneHidden.xls"), "libgsf-1.so")):
+                                       "TwoSheetsOneHidden.xls"), "libgsf-1.so"),
+                         (os.path.join(ROOT, "tests", "data", "images", "gps.heic"),
+                          "libheif.so")):
             loaded, summary, fs = self.opened(os.path.join(self.d, name))
             self.assertEqual(loaded, {s: s == so for s in self.SONAMES}, name)
             self.assertIsNone(summary["error"], name)

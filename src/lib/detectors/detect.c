@@ -46,11 +46,11 @@ bool sgi_offer(sg_scanner *sc, const sgi_matcher *m, sgi_cand *c)
 }
 
 bool sgi_offer_at(sg_scanner *sc, const sgi_matcher *m, const char *buf, size_t ctx_lo,
-                  size_t lo, size_t hi, size_t end)
+                  size_t lo, size_t hi, size_t from, size_t to)
 {
-    sgi_cand c = {.buf = buf, .lo = lo, .hi = hi, .ctx_lo = ctx_lo, .from = end, .to = end};
+    sgi_cand c = {.buf = buf, .lo = lo, .hi = hi, .ctx_lo = ctx_lo, .from = from, .to = to};
     if (sc->locator)
-        sc->locator(sc->locator_opaque, end - 1, &c);
+        sc->locator(sc->locator_opaque, to - 1, &c);
     return sgi_offer(sc, m, &c);
 }
 
@@ -71,7 +71,7 @@ static bool pair_offer(sg_scanner *sc, const char *b, size_t ctx_lo, size_t lo, 
         if (!pair_at(m, b, p))
             continue;
         size_t end = m->at(b, p, lo, hi);
-        if (end && !sgi_offer_at(sc, m, b, ctx_lo, lo, hi, end))
+        if (end && !sgi_offer_at(sc, m, b, ctx_lo, lo, hi, end, end))
             return false;
     }
     return true;
@@ -243,6 +243,17 @@ static bool word_char(unsigned char c)
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* Does word, found at text[i] (n bytes), stand as a whole word there? An
+ * end of the word that is no letter or digit ("d.o.b", "s/c") needs no
+ * boundary on that side. */
+static bool bounded(const char *text, size_t n, size_t i, const char *word, size_t wl)
+{
+    bool left = i == 0 || !word_char((unsigned char)text[i - 1]) || !word_char((unsigned char)word[0]);
+    bool right = i + wl == n || !word_char((unsigned char)text[i + wl]) ||
+                 !word_char((unsigned char)word[wl - 1]);
+    return left && right;
+}
+
 bool sgi_has_word(const char *text, size_t n, const char *word)
 {
     size_t wl = strlen(word);
@@ -254,12 +265,7 @@ bool sgi_has_word(const char *text, size_t n, const char *word)
         size_t j = 1;
         while (j < wl && lower((unsigned char)text[i + j]) == (unsigned char)word[j])
             j++;
-        if (j < wl)
-            continue;
-        bool left = i == 0 || !word_char((unsigned char)text[i - 1]) || !word_char((unsigned char)word[0]);
-        bool right = i + wl == n || !word_char((unsigned char)text[i + wl]) ||
-                     !word_char((unsigned char)word[wl - 1]);
-        if (left && right)
+        if (j == wl && bounded(text, n, i, word, wl))
             return true;
     }
     return false;
@@ -342,69 +348,69 @@ bool sgi_header_has(const sgi_cand *c, const char *const *words)
 /* Is word (lower case) at w[i] (lower-cased text of n bytes) a whole word? */
 static bool word_at(const char *w, size_t n, size_t i, const char *word, size_t wl)
 {
-    if (memcmp(w + i, word, wl) != 0)
-        return false;
-    bool left = i == 0 || !word_char((unsigned char)w[i - 1]) || !word_char((unsigned char)word[0]);
-    bool right = i + wl == n || !word_char((unsigned char)w[i + wl]) ||
-                 !word_char((unsigned char)word[wl - 1]);
-    return left && right;
+    return memcmp(w + i, word, wl) == 0 && bounded(w, n, i, word, wl);
 }
+
+#if defined(__SSE2__)
+/* window_has() for n >= 17 and nw <= 16 words of two bytes or more (len:
+ * their lengths): the places where any word's first two bytes stand, in
+ * blocks of sixteen (w[at + 16]: the last one's second byte); the last
+ * block ends at the window's end, its places before i already seen. */
+static bool window_has_simd(const char *w, size_t n, const char *const *words,
+                            const size_t *len, size_t nw)
+{
+    __m128i c0[16], c1[16];
+    for (size_t k = 0; k < nw; k++) {
+        c0[k] = _mm_set1_epi8(words[k][0]);
+        c1[k] = _mm_set1_epi8(words[k][1]);
+    }
+    size_t i = 0, last = n - 17;
+    for (;;) {
+        size_t at = i <= last ? i : last;
+        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(w + at));
+        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(w + at + 1));
+        __m128i any = _mm_setzero_si128();
+        for (size_t k = 0; k < nw; k++)
+            any = _mm_or_si128(any, _mm_and_si128(_mm_cmpeq_epi8(a, c0[k]),
+                                                  _mm_cmpeq_epi8(b, c1[k])));
+        unsigned m = (unsigned)_mm_movemask_epi8(any) & (~0u << (i - at));
+        while (m) {
+            size_t p = at + (size_t)__builtin_ctz(m);
+            for (size_t k = 0; k < nw; k++)
+                if (w[p] == words[k][0] && w[p + 1] == words[k][1] && p + len[k] <= n &&
+                    word_at(w, n, p, words[k], len[k]))
+                    return true;
+            m &= m - 1;
+        }
+        i = at + 16;
+        if (at == last)
+            return false; /* every place up to n - 2 seen; words have two bytes */
+    }
+}
+#endif
 
 /* Does the lower-cased window w[0,n) hold one of words at word
  * boundaries? Windows are short (under 256 bytes): memmem's set-up was 7%
  * of a large sheet's scan, and a table of the window's letter pairs to rule
  * words out (filled for every window) 6% of it. Instead the places where
  * any word's first two bytes stand are found sixteen at a time, all words
- * at once, as the pair pass does. */
+ * at once, as the pair pass does; a byte at a time where the window or
+ * the list does not allow it. */
 static bool window_has(const char *w, size_t n, const char *const *words)
 {
-    size_t nw = 0, len[16];
-    bool simd = n >= 17;
-    (void)simd; /* without SSE2: the loop below alone */
-    for (; words[nw]; nw++) {
-        if (nw < 16)
-            len[nw] = strlen(words[nw]);
-        simd &= nw < 16 && len[nw] >= 2;
-    }
 #if defined(__SSE2__)
-    if (simd) {
-        __m128i c0[16], c1[16];
-        for (size_t k = 0; k < nw; k++) {
-            c0[k] = _mm_set1_epi8(words[k][0]);
-            c1[k] = _mm_set1_epi8(words[k][1]);
-        }
-        /* blocks of sixteen places (w[at + 16]: the last one's second
-         * byte); the last block ends at the window's end, its places
-         * before i already seen */
-        size_t i = 0, last = n - 17;
-        for (;;) {
-            size_t at = i <= last ? i : last;
-            __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(w + at));
-            __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(w + at + 1));
-            __m128i any = _mm_setzero_si128();
-            for (size_t k = 0; k < nw; k++)
-                any = _mm_or_si128(any, _mm_and_si128(_mm_cmpeq_epi8(a, c0[k]),
-                                                      _mm_cmpeq_epi8(b, c1[k])));
-            unsigned m = (unsigned)_mm_movemask_epi8(any) & (~0u << (i - at));
-            while (m) {
-                size_t p = at + (size_t)__builtin_ctz(m);
-                for (size_t k = 0; k < nw; k++)
-                    if (w[p] == words[k][0] && w[p + 1] == words[k][1] && p + len[k] <= n &&
-                        word_at(w, n, p, words[k], len[k]))
-                        return true;
-                m &= m - 1;
-            }
-            i = at + 16;
-            if (at == last)
-                return false; /* every place up to n - 2 seen; words have two bytes */
-        }
+    size_t nw = 0, len[16];
+    bool two = true;
+    for (; nw < 16 && words[nw]; nw++) {
+        len[nw] = strlen(words[nw]);
+        two &= len[nw] >= 2;
     }
+    if (n >= 17 && two && !words[nw])
+        return window_has_simd(w, n, words, len, nw);
 #endif
-    for (size_t k = 0; k < nw; k++) {
-        size_t wl = k < 16 ? len[k] : strlen(words[k]);
-        if (wl == 0)
-            continue;
-        for (size_t i = 0; i + wl <= n; i++)
+    for (size_t k = 0; words[k]; k++) {
+        size_t wl = strlen(words[k]);
+        for (size_t i = 0; wl && i + wl <= n; i++)
             if (w[i] == words[k][0] && word_at(w, n, i, words[k], wl))
                 return true;
     }

@@ -183,14 +183,8 @@ sg_status sgi_custom_scan(sg_scanner *sc, const char *buf, size_t ctx_lo, size_t
             }
             const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->custom_md);
             size_t s = (size_t)ov[0], e = (size_t)ov[1];
-            if (e > s) {
-                sgi_cand c = {.buf = buf, .lo = lo, .hi = hi, .ctx_lo = ctx_lo,
-                              .from = lo + s, .to = lo + e};
-                if (sc->locator)
-                    sc->locator(sc->locator_opaque, lo + e - 1, &c);
-                if (!sgi_offer(sc, m, &c))
-                    return SG_E_NOMEM;
-            }
+            if (e > s && !sgi_offer_at(sc, m, buf, ctx_lo, lo, hi, lo + s, lo + e))
+                return SG_E_NOMEM;
             at = e > at ? e : at + 1; /* an empty match: one byte on */
         }
     }

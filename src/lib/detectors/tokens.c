@@ -133,7 +133,7 @@ static const sgi_matcher *stop_at(const sgi_tok *t, size_t p)
 static bool offer_stop(sgi_tok *t, const sgi_matcher *m, size_t p)
 {
     size_t end = m->at(t->b, p, t->lo, t->hi);
-    return !end || sgi_offer_at(t->sc, m, t->b, t->ctx_lo, t->lo, t->hi, end);
+    return !end || sgi_offer_at(t->sc, m, t->b, t->ctx_lo, t->lo, t->hi, end, end);
 }
 
 /* Every stop byte in b[from, to) to its matcher. */

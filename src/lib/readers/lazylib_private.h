@@ -1,16 +1,17 @@
 /*
- * lazylib_private.h - libarchive, GMime and libgsf, opened on first use.
+ * lazylib_private.h - libarchive, GMime, libgsf and libheif, opened on
+ * first use.
  *
  * Three readers' libraries pull in 23 more (libxml2, ICU and libstdc++;
  * GIO and GPGME): linked, loading them cost every run ~10 ms of its
  * ~17 ms of library loading, scanning one small text file included
- * (docs/PERFORMANCE.md). They are opened with dlopen when a reader first
- * needs one, as libheif is (read_image.c), and their functions called
- * through pointers that dlsym filled.
+ * (docs/PERFORMANCE.md); libheif brings x265, libde265, dav1d and aom
+ * (10-15 ms). They are opened with dlopen when a reader first needs one,
+ * and their functions called through pointers that dlsym filled.
  *
  * A reader includes this header instead of the library's, calls
- * sgi_lazy_archive(), sgi_lazy_gmime() or sgi_lazy_gsf() before its first
- * call into the library (false: the library could not be loaded, the
+ * sgi_lazy_archive(), sgi_lazy_gmime(), sgi_lazy_gsf() or sgi_lazy_heif()
+ * before its first call into the library (false: the library could not be loaded, the
  * file gets an error), and is otherwise written as against the library
  * itself: each function the readers use is a macro for its pointer here,
  * so macros of the library's headers (GMIME_IS_PART() calls
@@ -39,6 +40,7 @@
 #include <gsf/gsf-meta-names.h>
 #include <gsf/gsf-msole-utils.h>
 #include <gsf/gsf-utils.h>
+#include <libheif/heif.h>
 
 /* The sonames opened: the Makefile reads them from the libraries the
  * build found; Debian 12's if it could not. */
@@ -50,6 +52,9 @@
 #endif
 #ifndef SGI_GSF_SONAME
 #define SGI_GSF_SONAME "libgsf-1.so.114"
+#endif
+#ifndef SGI_HEIF_SONAME
+#define SGI_HEIF_SONAME "libheif.so.1"
 #endif
 
 /* The functions the readers call (nm -u of their objects lists them). */
@@ -121,6 +126,20 @@
     X(gsf_input_read)                                                                              \
     X(gsf_input_size)
 
+#define SGI_HEIF_FUNCS(X)                                                                          \
+    X(heif_context_alloc)                                                                          \
+    X(heif_context_free)                                                                           \
+    X(heif_context_get_primary_image_handle)                                                       \
+    X(heif_context_read_from_memory_without_copy)                                                  \
+    X(heif_image_handle_get_height)                                                                \
+    X(heif_image_handle_get_list_of_metadata_block_IDs)                                            \
+    X(heif_image_handle_get_metadata)                                                              \
+    X(heif_image_handle_get_metadata_content_type)                                                 \
+    X(heif_image_handle_get_metadata_size)                                                         \
+    X(heif_image_handle_get_metadata_type)                                                         \
+    X(heif_image_handle_get_width)                                                                 \
+    X(heif_image_handle_release)
+
 #define SGI_LAZY_FIELD(f) __typeof__(f) *f;
 typedef struct sgi_archive_lib {
     SGI_ARCHIVE_FUNCS(SGI_LAZY_FIELD)
@@ -131,18 +150,23 @@ typedef struct sgi_gmime_lib {
 typedef struct sgi_gsf_lib {
     SGI_GSF_FUNCS(SGI_LAZY_FIELD)
 } sgi_gsf_lib;
+typedef struct sgi_heif_lib {
+    SGI_HEIF_FUNCS(SGI_LAZY_FIELD)
+} sgi_heif_lib;
 #undef SGI_LAZY_FIELD
 
 /* Filled once, then only read (lazylib.c). */
 extern sgi_archive_lib sgi_archive_fn;
 extern sgi_gmime_lib sgi_gmime_fn;
 extern sgi_gsf_lib sgi_gsf_fn;
+extern sgi_heif_lib sgi_heif_fn;
 
 /* Open the library and look up every function listed, once (thread-safe);
  * false if it or one of its functions could not be found. */
 bool sgi_lazy_archive(void);
 bool sgi_lazy_gmime(void);
 bool sgi_lazy_gsf(void);
+bool sgi_lazy_heif(void);
 
 #ifndef SGI_LAZYLIB_LOADER
 /* each name to its pointer (not generated: a macro cannot define macros) */
@@ -210,6 +234,22 @@ bool sgi_lazy_gsf(void);
 #define gsf_input_name (sgi_gsf_fn.gsf_input_name)
 #define gsf_input_read (sgi_gsf_fn.gsf_input_read)
 #define gsf_input_size (sgi_gsf_fn.gsf_input_size)
+
+#define heif_context_alloc (sgi_heif_fn.heif_context_alloc)
+#define heif_context_free (sgi_heif_fn.heif_context_free)
+#define heif_context_get_primary_image_handle (sgi_heif_fn.heif_context_get_primary_image_handle)
+#define heif_context_read_from_memory_without_copy                                                 \
+    (sgi_heif_fn.heif_context_read_from_memory_without_copy)
+#define heif_image_handle_get_height (sgi_heif_fn.heif_image_handle_get_height)
+#define heif_image_handle_get_list_of_metadata_block_IDs                                           \
+    (sgi_heif_fn.heif_image_handle_get_list_of_metadata_block_IDs)
+#define heif_image_handle_get_metadata (sgi_heif_fn.heif_image_handle_get_metadata)
+#define heif_image_handle_get_metadata_content_type                                                \
+    (sgi_heif_fn.heif_image_handle_get_metadata_content_type)
+#define heif_image_handle_get_metadata_size (sgi_heif_fn.heif_image_handle_get_metadata_size)
+#define heif_image_handle_get_metadata_type (sgi_heif_fn.heif_image_handle_get_metadata_type)
+#define heif_image_handle_get_width (sgi_heif_fn.heif_image_handle_get_width)
+#define heif_image_handle_release (sgi_heif_fn.heif_image_handle_release)
 #endif
 
 #endif

@@ -19,11 +19,10 @@
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
 #include "../sg_private.h"
+#include "lazylib_private.h" /* libheif */
 
-#include <dlfcn.h>
 #include <libexif/exif-data.h>
 #include <libexif/exif-loader.h>
-#include <libheif/heif.h>
 #include <libiptcdata/iptc-data.h>
 #include <libiptcdata/iptc-jpeg.h>
 #include <math.h>
@@ -616,93 +615,42 @@ static void gif_read(img *m)
 
 /* libheif is opened when the first HEIF image is met, not linked: it brings
  * x265, libde265, dav1d and aom, whose loading cost every run 10-15 ms of
- * start-up, most of a small scan, for a format few documents hold. The
- * sandbox lets the process map libraries (sandbox.c). */
-#ifndef SGI_HEIF_SONAME /* the Makefile reads it from the library the build found */
-#define SGI_HEIF_SONAME "libheif.so.1"
-#endif
-
-static struct heif_api {
-    bool ok;
-    struct heif_context *(*context_alloc)(void);
-    void (*context_free)(struct heif_context *);
-    struct heif_error (*read_from_memory_without_copy)(struct heif_context *, const void *, size_t,
-                                                       const struct heif_reading_options *);
-    struct heif_error (*get_primary_image_handle)(struct heif_context *,
-                                                  struct heif_image_handle **);
-    int (*get_width)(const struct heif_image_handle *);
-    int (*get_height)(const struct heif_image_handle *);
-    int (*get_metadata_ids)(const struct heif_image_handle *, const char *, heif_item_id *, int);
-    const char *(*get_metadata_type)(const struct heif_image_handle *, heif_item_id);
-    const char *(*get_metadata_content_type)(const struct heif_image_handle *, heif_item_id);
-    size_t (*get_metadata_size)(const struct heif_image_handle *, heif_item_id);
-    struct heif_error (*get_metadata)(const struct heif_image_handle *, heif_item_id, void *);
-    void (*handle_release)(const struct heif_image_handle *);
-} heif;
-static pthread_once_t heif_once = PTHREAD_ONCE_INIT;
-
-static void heif_load(void)
-{
-    void *lib = dlopen(SGI_HEIF_SONAME, RTLD_NOW | RTLD_LOCAL);
-    if (!lib)
-        return;
-#define SYM(field, name) *(void **)(&heif.field) = dlsym(lib, name)
-    SYM(context_alloc, "heif_context_alloc");
-    SYM(context_free, "heif_context_free");
-    SYM(read_from_memory_without_copy, "heif_context_read_from_memory_without_copy");
-    SYM(get_primary_image_handle, "heif_context_get_primary_image_handle");
-    SYM(get_width, "heif_image_handle_get_width");
-    SYM(get_height, "heif_image_handle_get_height");
-    SYM(get_metadata_ids, "heif_image_handle_get_list_of_metadata_block_IDs");
-    SYM(get_metadata_type, "heif_image_handle_get_metadata_type");
-    SYM(get_metadata_content_type, "heif_image_handle_get_metadata_content_type");
-    SYM(get_metadata_size, "heif_image_handle_get_metadata_size");
-    SYM(get_metadata, "heif_image_handle_get_metadata");
-    SYM(handle_release, "heif_image_handle_release");
-#undef SYM
-    heif.ok = heif.context_alloc && heif.context_free && heif.read_from_memory_without_copy &&
-              heif.get_primary_image_handle && heif.get_width && heif.get_height &&
-              heif.get_metadata_ids && heif.get_metadata_type &&
-              heif.get_metadata_content_type && heif.get_metadata_size && heif.get_metadata &&
-              heif.handle_release;
-    /* the library stays loaded for the life of the process */
-}
-
+ * start-up, most of a small scan, for a format few documents hold
+ * (lazylib.c). */
 static void heic_read(img *m)
 {
-    pthread_once(&heif_once, heif_load);
-    if (!heif.ok) {
+    if (!sgi_lazy_heif()) {
         sgi_ctx_error(m->ctx, SG_E_UNSUPPORTED, "HEIF image: %s could not be loaded",
                       SGI_HEIF_SONAME);
         return;
     }
-    struct heif_context *hc = heif.context_alloc();
+    struct heif_context *hc = heif_context_alloc();
     if (!hc)
         return;
-    struct heif_error err = heif.read_from_memory_without_copy(hc, m->p, m->n, NULL);
+    struct heif_error err = heif_context_read_from_memory_without_copy(hc, m->p, m->n, NULL);
     struct heif_image_handle *h = NULL;
     if (err.code == heif_error_Ok)
-        err = heif.get_primary_image_handle(hc, &h);
+        err = heif_context_get_primary_image_handle(hc, &h);
     if (err.code != heif_error_Ok) {
         sgi_ctx_error(m->ctx, SG_E_FORMAT, "damaged HEIF image: %s",
                       err.message ? err.message : "?");
-        heif.context_free(hc);
+        heif_context_free(hc);
         return;
     }
-    m->width = heif.get_width(h);
-    m->height = heif.get_height(h);
+    m->width = heif_image_handle_get_width(h);
+    m->height = heif_image_handle_get_height(h);
     heif_item_id ids[16];
-    int nb = heif.get_metadata_ids(h, NULL, ids, 16);
+    int nb = heif_image_handle_get_list_of_metadata_block_IDs(h, NULL, ids, 16);
     for (int i = 0; i < nb; i++) {
-        const char *type = heif.get_metadata_type(h, ids[i]);
-        const char *ct = heif.get_metadata_content_type(h, ids[i]);
-        size_t sz = heif.get_metadata_size(h, ids[i]);
+        const char *type = heif_image_handle_get_metadata_type(h, ids[i]);
+        const char *ct = heif_image_handle_get_metadata_content_type(h, ids[i]);
+        size_t sz = heif_image_handle_get_metadata_size(h, ids[i]);
         if (sz == 0 || sz > m->n)
             continue;
         unsigned char *b = sgi_malloc(m->ctx->mem, sz);
         if (!b)
             continue;
-        if (heif.get_metadata(h, ids[i], b).code == heif_error_Ok) {
+        if (heif_image_handle_get_metadata(h, ids[i], b).code == heif_error_Ok) {
             if (type && strcmp(type, "Exif") == 0 && sz > 4) {
                 /* a 4-byte offset to the TIFF header comes first */
                 size_t off = 4 + (size_t)be32(b);
@@ -714,8 +662,8 @@ static void heic_read(img *m)
         }
         sgi_free(m->ctx->mem, b);
     }
-    heif.handle_release(h);
-    heif.context_free(hc);
+    heif_image_handle_release(h);
+    heif_context_free(hc);
 }
 
 /* ------------------------------------------------------------ the reader */
