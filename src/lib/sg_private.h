@@ -500,10 +500,12 @@ void sgi_ctx_start_clock(sgi_ctx *ctx);
 bool sgi_ctx_time_up(sgi_ctx *ctx);
 
 /* The common case of a dense file: the rule's list is full (--max-findings),
- * no configuration looks at values and a finding with at most these flags
- * cannot worsen the verdict, so the finding would only be counted. Then
- * count it and return true: the caller need not locate or mask it. */
-bool sgi_emit_counted(sgi_ctx *ctx, int rule, unsigned flags);
+ * no baseline looks at where findings are and a finding with at most these
+ * flags cannot worsen the verdict, so the finding, value, would only be
+ * counted (or dropped as an allowed value). Then count it (or drop it) and
+ * return true: the caller need not locate or mask it. A rule the
+ * configuration switched off: true, counted nowhere. */
+bool sgi_emit_counted(sgi_ctx *ctx, int rule, unsigned flags, const char *value, size_t vlen);
 
 /* Add a finding through the reader's context: inside an embedded file
  * the part is prefixed and the finding is hidden. loc may be changed. */

@@ -186,46 +186,96 @@ class Limits(unittest.TestCase):
     locating it): counts, verdicts and the findings listed must be those of
     a run that lists everything."""
 
+    @staticmethod
+    def corpus(d):
+        """A staff list and case notes far past a limit of 2, and the examples."""
+        rows = ["Surname,Forename,Ethnicity,NI Number,Email,Mobile,Staff No"]
+        notes = []
+        names = ["Wright", "Hall", "Patel", "Evans", "Khan", "Morgan"]
+        for i in range(400):
+            ni = "%s%06d%s" % ("JKLMNP"[i % 6] + "ABCEGH"[i % 6], 100000 + i * 7, "ABCD"[i % 4])
+            rows.append("%s,%s,%s,%s,%s.%d@example.org,07%03d %06d,%05d" % (
+                names[i % 6], names[(i + 2) % 6], "White British" if i % 2 else "Asian",
+                ni, names[i % 6].lower(), i, 700 + i % 200, 100000 + i, 30000 + i))
+            notes.append("Spoke to %s %s, ni number %s, victim of assault, on 0%d/03/2021."
+                         % (names[(i + 1) % 6], names[i % 6], ni, 1 + i % 9))
+        write(os.path.join(d, "staff.csv"), "\n".join(rows) + "\n")
+        write(os.path.join(d, "notes.txt"), "\n".join(notes) + "\n")
+        shutil.copytree(EXAMPLES, os.path.join(d, "examples"))
+
+    @staticmethod
+    def files(recs):
+        return {r["path"]: (r["verdict"], r["findings"], r.get("suppressed", 0)) for r in recs
+                if r["type"] == "file"}
+
+    @staticmethod
+    def listed(recs, limit):
+        seen, out = {}, []
+        for r in recs:
+            if r["type"] != "finding":
+                continue
+            k = (r["path"], r["rule"])
+            seen[k] = seen.get(k, 0) + 1
+            if seen[k] <= limit:
+                out.append(r)
+        return out
+
     def test_findings_past_the_limit_are_counted_exactly(self):
         with tempfile.TemporaryDirectory() as d:
-            rows = ["Surname,Forename,Ethnicity,NI Number,Email,Mobile,Staff No"]
-            notes = []
-            names = ["Wright", "Hall", "Patel", "Evans", "Khan", "Morgan"]
-            for i in range(400):
-                ni = "%s%06d%s" % ("JKLMNP"[i % 6] + "ABCEGH"[i % 6], 100000 + i * 7, "ABCD"[i % 4])
-                rows.append("%s,%s,%s,%s,%s.%d@example.org,07%03d %06d,%05d" % (
-                    names[i % 6], names[(i + 2) % 6], "White British" if i % 2 else "Asian",
-                    ni, names[i % 6].lower(), i, 700 + i % 200, 100000 + i, 30000 + i))
-                notes.append("Spoke to %s %s, ni number %s, victim of assault, on 0%d/03/2021."
-                             % (names[(i + 1) % 6], names[i % 6], ni, 1 + i % 9))
-            write(os.path.join(d, "staff.csv"), "\n".join(rows) + "\n")
-            write(os.path.join(d, "notes.txt"), "\n".join(notes) + "\n")
-            shutil.copytree(EXAMPLES, os.path.join(d, "examples"))
+            self.corpus(d)
             full = records(run(["scan", "-f", "jsonl", "--reveal", "--max-findings", "1000000",
                                 d]).stdout)
             some = records(run(["scan", "-f", "jsonl", "--reveal", "--max-findings", "2",
                                 d]).stdout)
-
-        def files(recs):
-            return {r["path"]: (r["verdict"], r["findings"]) for r in recs
-                    if r["type"] == "file"}
-
-        def listed(recs, limit):
-            seen, out = {}, []
-            for r in recs:
-                if r["type"] != "finding":
-                    continue
-                k = (r["path"], r["rule"])
-                seen[k] = seen.get(k, 0) + 1
-                if seen[k] <= limit:
-                    out.append(r)
-            return out
-
+        files = self.files
         self.assertEqual(files(full), files(some))
-        self.assertEqual(listed(full, 2), listed(some, 2))
+        self.assertEqual(self.listed(full, 2), self.listed(some, 2))
         staff = [p for p in files(full) if p.endswith("staff.csv")][0]
         self.assertGreater(files(full)[staff][1], 2000)  # far past the limit of 2
         self.assertEqual(full[-1]["findings"], some[-1]["findings"])
+
+    def test_configuration_applies_past_the_limit(self):
+        # a finding past the limit is only counted when the configuration
+        # cannot drop it: a rule switched off counts nothing, and allowed
+        # values, allowed patterns and a baseline still drop theirs
+        with tempfile.TemporaryDirectory() as d:
+            self.corpus(os.path.join(d, "in"))
+            base = os.path.join(d, "base.jsonl")
+            res = run(["scan", "-f", "jsonl", "--max-findings", "1000000", "--only",
+                       "pii.uk_phone", os.path.join(d, "in", "staff.csv")])
+            # every other mobile number reviewed: the rest are found past the limit
+            lines = res.stdout.decode().splitlines()
+            phones = [ln for ln in lines if '"pii.uk_phone"' in ln]
+            self.assertEqual(len(phones), 400)
+            write(base, "\n".join([ln for ln in lines if ln not in phones] + phones[1::2]) + "\n")
+            cfgs = {
+                "off": "rules:\n  pii.uk_nino: off\n  pii.email: {severity: high}\n",
+                "values": "allow:\n  pii.uk_phone:\n    values: ['07700 100000', "
+                          "'07710 100010']\n",
+                "pattern": "allow:\n  patterns: ['wright\\..*']\n",
+            }
+            runs = {}
+            for name, text in list(cfgs.items()) + [("baseline", None)]:
+                args = ["--baseline", base, "--no-config"]
+                if text is not None:
+                    path = os.path.join(d, name + ".yml")
+                    write(path, "version: 1\n" + text)
+                    args = ["--config", path]
+                for cap in ("1000000", "2"):
+                    runs[name, cap] = records(run(["scan", "-f", "jsonl", "--reveal",
+                                                   "--max-findings", cap] + args +
+                                                  [os.path.join(d, "in")]).stdout)
+        for name in list(cfgs) + ["baseline"]:
+            full, some = runs[name, "1000000"], runs[name, "2"]
+            self.assertEqual(self.files(full), self.files(some), name)
+            self.assertEqual(self.listed(full, 2), self.listed(some, 2), name)
+        staff = lambda recs: [v for p, v in self.files(recs).items() if p.endswith("staff.csv")][0]
+        rules = lambda recs: {r["rule"] for r in recs if r["type"] == "finding"}
+        self.assertNotIn("pii.uk_nino", rules(runs["off", "2"]))
+        self.assertIn("pii.email", rules(runs["off", "2"]))
+        self.assertEqual(staff(runs["values", "2"])[2], 2)
+        self.assertEqual(staff(runs["pattern", "2"])[2], 67)  # wright.0, wright.6 ... wright.396
+        self.assertEqual(staff(runs["baseline", "2"])[2], 200)  # every other mobile number
 
 
 class Walk(unittest.TestCase):

@@ -76,13 +76,23 @@ sg_finding *sgi_emit(sgi_ctx *ctx, int rule, unsigned flags, const char *reason,
     return sgi_result_add(ctx->res, ctx->eng, rule, flags, reason, value, vlen, masked, loc);
 }
 
-bool sgi_emit_counted(sgi_ctx *ctx, int rule, unsigned flags)
+bool sgi_emit_counted(sgi_ctx *ctx, int rule, unsigned flags, const char *value, size_t vlen)
 {
     const sg_engine *eng = ctx->eng;
     sgi_result *r = ctx->res;
-    if (ctx->depth || eng->config || !eng->opt_max_findings ||
-        r->counts[rule] < eng->opt_max_findings || sgi_rule_verdict(rule, flags) > r->worst)
+    if (eng->config) { /* as sgi_result_add judges */
+        if (sgi_config_rule_off(eng, rule))
+            return true;
+        if (sgi_config_has_baseline(eng))
+            return false; /* the finding's place decides */
+    }
+    if (ctx->depth || !eng->opt_max_findings || r->counts[rule] < eng->opt_max_findings ||
+        sgi_rule_verdict(rule, flags) > r->worst)
         return false;
+    if (sgi_config_allowed(eng, rule, value, vlen)) {
+        r->pub.suppressed++;
+        return true;
+    }
     r->counts[rule]++; /* as sgi_result_add does before it drops one */
     r->pub.findings_total++;
     return true;

@@ -390,7 +390,8 @@ static sg_status flush(sgi_cells *c)
                 c->pii++;
             }
         }
-        if (sgi_emit_counted(ctx, (int)h->rule, it->flags | SGI_F_SPECIAL))
+        if (sgi_emit_counted(ctx, (int)h->rule, it->flags | SGI_F_SPECIAL, c->buf + h->start,
+                             h->end - h->start))
             continue;
         sg_location loc = {0};
         loc.offset = -1;

@@ -585,7 +585,7 @@ static sg_status csv_block(csv_state *cs, size_t cut)
             continue;
         if (f->row >= data_from)
             sgi_table_hit(&cs->table, f->col, (int)h->rule, f->row);
-        if (sgi_emit_counted(cs->ctx, (int)h->rule, SGI_F_SPECIAL))
+        if (sgi_emit_counted(cs->ctx, (int)h->rule, SGI_F_SPECIAL, b + h->start, h->end - h->start))
             continue;
         sg_location loc = {0};
         loc.offset = -1;

@@ -57,7 +57,8 @@ static sg_status text_block(text_state *t, size_t lo, size_t hi)
     for (size_t i = 0; i < sc->hits.n; i++) {
         const sgi_hit *h = &sc->hits.v[i];
         sgi_pos_advance(&t->pos, h->start);
-        if (!sgi_emit_counted(t->ctx, (int)h->rule, SGI_F_SPECIAL)) {
+        if (!sgi_emit_counted(t->ctx, (int)h->rule, SGI_F_SPECIAL, t->buf + h->start,
+                              h->end - h->start)) {
             sg_location loc = {0};
             loc.line = t->pos.line;
             loc.col = t->pos.col;
