@@ -319,9 +319,13 @@ uint64_t sgi_fingerprint(int rule, const char *path, const sg_location *loc, con
 #define SGI_PEEK_MAX 65536
 
 typedef struct sgi_input {
-    int fd;                   /* -1 for memory */
+    int fd;                   /* -1 for memory or a stream */
     const unsigned char *mem; /* memory input */
     size_t memlen;
+    /* a stream (an archive's member): the next bytes as read(2) gives
+     * them, 0 at its end, -1 on error */
+    long (*pull)(void *opaque, void *buf, size_t n);
+    void *pull_opaque;
     unsigned char *peek; /* first bytes, SGI_PEEK_MAX capacity */
     size_t peeklen;
     size_t peekpos; /* bytes of peek already handed out by read */
@@ -334,6 +338,14 @@ typedef struct sgi_input {
 sg_status sgi_input_open_fd(sgi_input *in, int fd, bool hash, const sgi_mem *mem);
 sg_status sgi_input_open_mem(sgi_input *in, const void *data, size_t len, bool hash,
                              const sgi_mem *mem);
+sg_status sgi_input_open_pull(sgi_input *in, long (*pull)(void *, void *, size_t), void *opaque,
+                              bool hash, const sgi_mem *mem);
+/* Is the whole input in memory (in->mem, in->memlen)? Else it is a file
+ * (in->fd) or a stream to be read through. */
+static inline bool sgi_input_is_mem(const sgi_input *in)
+{
+    return in->fd < 0 && !in->pull;
+}
 /* Read up to n bytes; 0 at end of file; -1 on error (in->err). */
 long sgi_input_read(sgi_input *in, void *buf, size_t n);
 /* Read what is left to the end (hashing it). With keep, also return it all
@@ -531,6 +543,11 @@ void sgi_ctx_error(sgi_ctx *ctx, sg_status st, const char *fmt, ...) SGI_PRINTF(
  * and its format. */
 sg_status sgi_scan_nested(sgi_ctx *parent, const void *data, size_t len, const char *member,
                           const char *reason, char *msg, size_t msglen, const char **format);
+/* The same on a member read as a stream (sgi_input_open_pull): a reader
+ * that streams holds none of it whole. */
+sg_status sgi_scan_nested_input(sgi_ctx *parent, sgi_input *in, const char *member,
+                                const char *reason, char *msg, size_t msglen,
+                                const char **format);
 
 /* The first line of a message's header fields as e-mail readers scan them
  * (read_email.c, read_msg.c): no header field itself, so the block is read

@@ -16,6 +16,7 @@ import unittest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.abspath(os.environ.get("SPILLGUARD", os.path.join(ROOT, "build", "spillguard")))
+SANITIZED = os.environ.get("SG_SANITIZED") == "1"  # ASan's shadow memory is not ours
 OFFICE = os.path.join(ROOT, "tests", "data", "office")
 
 PSNI_PART = "release/staff/psni_hidden_sheet.xlsx!xl/worksheets/sheet2.xml"
@@ -534,6 +535,82 @@ class LazyLibraries(unittest.TestCase):
             self.assertEqual(loaded, {s: s == so for s in self.SONAMES}, name)
             self.assertIsNone(summary["error"], name)
             self.assertTrue(fs, name)
+
+
+class Streamed(unittest.TestCase):
+    """An archive's member goes to its reader as a stream: a text or CSV
+    member is read as it inflates, so it is checked whatever its size and
+    memory does not grow with it; a member its reader needs whole (an
+    office file) is held to --max-part."""
+
+    ROWS = 400_000  # ~33 MB of CSV: more than a run that held it whole peaks at
+
+    @classmethod
+    def setUpClass(cls):
+        cls.d = tempfile.mkdtemp(prefix="sg-arc-stream-")
+        names = ["Wright", "Hall", "Patel", "Evans", "Khan", "Morgan"]
+        with open(os.path.join(cls.d, "staff.csv"), "w") as f:
+            f.write("Surname,Forename,NI Number,Email,Amount\n")
+            for i in range(cls.ROWS):
+                f.write("%s,%s,%s%06d%s,%s.%d@example.org,%d.%02d\n" % (
+                    names[i % 6], names[(i + 2) % 6], "JKLMNP"[i % 6] + "ABCEGH"[i % 6],
+                    100000 + i, "ABCD"[i % 4], names[i % 6].lower(), i, i % 997, i % 100))
+        run(["gzip", "-k", "-1", "staff.csv"], cls.d)
+        run(["tar", "czf", "staff.tar.gz", "staff.csv"], cls.d)
+        run(["zip", "-q", "-1", "staff.zip", "staff.csv"], cls.d)
+        shutil.copyfile(os.path.join(OFFICE, "psni_hidden_sheet.xlsx"),
+                        os.path.join(cls.d, "psni.xlsx"))
+        run(["tar", "cf", "book.tar", "psni.xlsx"], cls.d)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.d, ignore_errors=True)
+
+    @staticmethod
+    def counted(path, *extra):
+        """(file record, {rule: count}, peak resident MiB) of one scan."""
+        with tempfile.NamedTemporaryFile("r") as peak:
+            res = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", peak.name, BIN, "scan",
+                                  "-f", "jsonl", "--reveal"] + list(extra) + [path],
+                                 capture_output=True, timeout=600)
+            rss = int(peak.read().split()[-1]) / 1024
+        recs = [json.loads(l) for l in res.stdout.decode().splitlines()]
+        listed = [(r["rule"], r["value"], r["location"].get("row")) for r in recs[1:]
+                  if r["type"] == "finding"]
+        return recs[0], listed, rss
+
+    def test_member_larger_than_the_part_limit(self):
+        plain, listed, _ = self.counted(os.path.join(self.d, "staff.csv"))
+        self.assertIsNone(plain["error"])
+        self.assertGreater(plain["findings"], 4 * self.ROWS)  # names, NI numbers, e-mails
+        for name in ("staff.csv.gz", "staff.tar.gz", "staff.zip"):
+            with self.subTest(name):
+                # a thirtieth of the member, which was refused so before (a
+                # ZIP is held whole to read its central directory: the limit
+                # is its size, still a third of the member's)
+                path = os.path.join(self.d, name)
+                part = os.path.getsize(path) if name.endswith(".zip") else 1 << 20
+                self.assertLess(part * 2, os.path.getsize(os.path.join(self.d, "staff.csv")))
+                f, got, rss = self.counted(path, "--max-part", str(part))
+                self.assertIsNone(f["error"])
+                self.assertEqual((f["verdict"], f["findings"]),
+                                 (plain["verdict"], plain["findings"]))
+                self.assertEqual(got, listed)
+                if not SANITIZED:  # ASan's shadow memory is not ours
+                    # the lone file and the tar stream: nothing grows with the
+                    # member (a ZIP is held whole, compressed, to read its
+                    # central directory)
+                    limit = 64 if name.endswith(".zip") else 40
+                    self.assertLess(rss, limit)
+
+    def test_member_its_reader_needs_whole(self):
+        f, listed, _ = self.counted(os.path.join(self.d, "book.tar"))
+        self.assertIsNone(f["error"])
+        self.assertIn("hidden.sheet", [r for r, v, row in listed])
+        f, listed, _ = self.counted(os.path.join(self.d, "book.tar"), "--max-part", "4096")
+        self.assertEqual(f["verdict"], "error")
+        self.assertIn("--max-part", f["error"])
+        self.assertIn("psni.xlsx", f["error"])
 
 
 class Hostile(unittest.TestCase):

@@ -1,5 +1,6 @@
 /*
- * input.c - a file, pipe or buffer as a stream of bytes, with a bounded
+ * input.c - a file, pipe, buffer or stream (an archive's member, pulled
+ * from its archive) as a stream of bytes, with a bounded
  * peek at its head for type detection, and a SHA-256 of everything read.
  *
  * Readers pull bytes with sgi_input_read; the peek is served first, so a
@@ -36,7 +37,13 @@ static sg_status input_fill_peek(sgi_input *in)
 {
     while (in->peeklen < SGI_PEEK_MAX) {
         ssize_t r;
-        if (in->fd >= 0) {
+        if (in->pull) {
+            r = in->pull(in->pull_opaque, in->peek + in->peeklen, SGI_PEEK_MAX - in->peeklen);
+            if (r < 0) {
+                in->err = EIO;
+                return SG_E_IO;
+            }
+        } else if (in->fd >= 0) {
             r = read(in->fd, in->peek + in->peeklen, SGI_PEEK_MAX - in->peeklen);
             if (r < 0) {
                 if (errno == EINTR)
@@ -56,7 +63,7 @@ static sg_status input_fill_peek(sgi_input *in)
         }
         in->peeklen += (size_t)r;
     }
-    if (in->fd < 0 && in->peeklen == in->memlen)
+    if (sgi_input_is_mem(in) && in->peeklen == in->memlen)
         in->eof = true;
     return SG_OK;
 }
@@ -65,6 +72,17 @@ sg_status sgi_input_open_fd(sgi_input *in, int fd, bool hash, const sgi_mem *mem
 {
     memset(in, 0, sizeof(*in));
     in->fd = fd;
+    sg_status st = input_common(in, hash, mem);
+    return st ? st : input_fill_peek(in);
+}
+
+sg_status sgi_input_open_pull(sgi_input *in, long (*pull)(void *, void *, size_t), void *opaque,
+                              bool hash, const sgi_mem *mem)
+{
+    memset(in, 0, sizeof(*in));
+    in->fd = -1;
+    in->pull = pull;
+    in->pull_opaque = opaque;
     sg_status st = input_common(in, hash, mem);
     return st ? st : input_fill_peek(in);
 }
@@ -87,6 +105,17 @@ long sgi_input_read(sgi_input *in, void *buf, size_t n)
         got = SGI_MIN(n, in->peeklen - in->peekpos);
         memcpy(buf, in->peek + in->peekpos, got);
         in->peekpos += got;
+    } else if (in->pull) {
+        if (in->eof)
+            return 0;
+        long r = in->pull(in->pull_opaque, buf, n);
+        if (r < 0) {
+            in->err = EIO;
+            return -1;
+        }
+        if (r == 0)
+            in->eof = true;
+        got = (size_t)r;
     } else if (in->fd >= 0) {
         if (in->eof)
             return 0;

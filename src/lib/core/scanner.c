@@ -261,8 +261,9 @@ void sgi_scan_input(sg_scanner *sc, sgi_input *in, const char *path, sgi_result 
     res->pub.size = (long long)in->consumed;
 }
 
-sg_status sgi_scan_nested(sgi_ctx *parent, const void *data, size_t len, const char *member,
-                          const char *reason, char *msg, size_t msglen, const char **format)
+sg_status sgi_scan_nested_input(sgi_ctx *parent, sgi_input *in, const char *member,
+                                const char *reason, char *msg, size_t msglen,
+                                const char **format)
 {
     *format = NULL;
     if (msglen)
@@ -291,19 +292,28 @@ sg_status sgi_scan_nested(sgi_ctx *parent, const void *data, size_t len, const c
     child.ext = ext;
     if (!child.prefix)
         return SG_E_NOMEM;
+    child.in = in;
+    /* the format goes to the finding, not to the file's result */
+    const char *saved = parent->res->pub.format;
+    parent->res->pub.format = NULL;
+    run_reader(&child, member, format);
+    parent->res->pub.format = saved;
+    sg_status st = child.nested_status;
+    if (st != SG_OK)
+        snprintf(msg, msglen, "%s", child.nested_error);
+    return st;
+}
+
+sg_status sgi_scan_nested(sgi_ctx *parent, const void *data, size_t len, const char *member,
+                          const char *reason, char *msg, size_t msglen, const char **format)
+{
+    *format = NULL;
+    if (msglen)
+        msg[0] = '\0';
     sgi_input in;
     sg_status st = sgi_input_open_mem(&in, data, len, false, parent->mem);
-    if (st == SG_OK) {
-        child.in = &in;
-        /* the format goes to the finding, not to the file's result */
-        const char *saved = parent->res->pub.format;
-        parent->res->pub.format = NULL;
-        run_reader(&child, member, format);
-        parent->res->pub.format = saved;
-        st = child.nested_status;
-        if (st != SG_OK)
-            snprintf(msg, msglen, "%s", child.nested_error);
-    }
+    if (st == SG_OK)
+        st = sgi_scan_nested_input(parent, &in, member, reason, msg, msglen, format);
     sgi_input_close(&in, parent->mem);
     return st;
 }

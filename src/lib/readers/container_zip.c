@@ -48,7 +48,7 @@ sg_status sgi_zip_open(sgi_zip *z, sgi_ctx *ctx)
     zip_source_t *src = NULL;
     struct stat st;
     bool regular = in->fd >= 0 && fstat(in->fd, &st) == 0 && S_ISREG(st.st_mode);
-    if (in->fd < 0) {
+    if (sgi_input_is_mem(in)) {
         src = zip_source_buffer_create(in->mem, in->memlen, 0, &zerr);
     } else if (regular) {
         /* hash it all first: libzip moves the shared file offset */

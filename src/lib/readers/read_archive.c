@@ -11,8 +11,9 @@
  * is hidden; a CSV in a ZIP is not).
  *
  * The input is streamed through libarchive from the scanner's input (so
- * the file's hash covers it); a member is held whole only up to
- * --max-part. The limits of the office container hold across the archive:
+ * the file's hash covers it), and each member from libarchive to its
+ * reader: a text or CSV member streams, one that its reader needs whole
+ * (an office file, a PDF) is held up to --max-part. The limits of the office container hold across the archive:
  * --max-members, --max-inflated (all members, nested ones too) and
  * --max-ratio (what was inflated against what was read). A member with a
  * password is a notice.encrypted; a member that cannot be checked makes
@@ -32,9 +33,12 @@
 
 typedef struct arc {
     sgi_ctx *ctx;
+    struct archive *a;
     unsigned char buf[ARC_BUF];
     unsigned long long members, inflated;
     sgi_failures failed;
+    sg_status mst;  /* why the current member could not be read on */
+    char mmsg[400]; /* and what to say of it */
 } arc;
 
 static la_ssize_t arc_read(struct archive *a, void *opaque, const void **buf)
@@ -103,56 +107,71 @@ static const char *member_name(arc *r, struct archive *a, struct archive_entry *
     return buf;
 }
 
-/* Read the current member whole (it may be larger than its header says, or
- * say nothing); false with a message if it cannot be held or read. */
-static bool read_member(arc *r, struct archive *a, char **data, size_t *len, char *msg,
-                        size_t msglen, sg_status *st)
+static long member_stop(arc *r, sg_status st, const char *msg)
 {
+    r->mst = st;
+    snprintf(r->mmsg, sizeof(r->mmsg), "%s", msg);
+    return -1;
+}
+
+/* The current member's next bytes, as its reader pulls them (it may be
+ * larger than its header says, or say nothing), under the limits of the
+ * archive as a whole: --max-inflated and --max-ratio. Held whole only by a
+ * reader that needs it so (and then to --max-part). */
+static long member_pull(void *opaque, void *buf, size_t n)
+{
+    arc *r = opaque;
     const sg_engine *eng = r->ctx->eng;
-    char *d = NULL;
-    size_t cap = 0, n = 0;
-    for (;;) {
-        if (!sgi_grow(r->ctx->mem, (void **)&d, &cap, n + ARC_BUF, 1)) {
-            *st = SG_E_NOMEM;
-            snprintf(msg, msglen, "%s", "out of memory");
-            break;
-        }
-        la_ssize_t got = archive_read_data(a, d + n, ARC_BUF);
-        if (got == 0) {
-            *data = d;
-            *len = n;
-            return true;
-        }
-        if (got < 0) {
-            *st = SG_E_FORMAT;
-            snprintf(msg, msglen, "damaged member: %s", archive_error_string(a));
-            break;
-        }
-        n += (size_t)got;
-        r->inflated += (unsigned long long)got;
-        r->ctx->res->inflated += (unsigned long long)got;
-        if (n > eng->opt_max_part) {
-            *st = SG_E_LIMIT;
-            snprintf(msg, msglen, "larger than --max-part (%llu bytes); not checked",
-                     eng->opt_max_part);
-            break;
-        }
-        if (r->ctx->res->inflated > eng->opt_max_inflated) {
-            *st = SG_E_LIMIT;
-            snprintf(msg, msglen, "%s", "more than the inflate limit (--max-inflated): a bomb?");
-            break;
-        }
-        long long read = archive_filter_bytes(a, -1);
-        if (r->inflated > RATIO_SLACK && read > 0 &&
-            r->inflated / (unsigned long long)read > eng->opt_max_ratio) {
-            *st = SG_E_LIMIT;
-            snprintf(msg, msglen, "inflates beyond --max-ratio (%llu): a bomb?",
-                     eng->opt_max_ratio);
-            break;
-        }
+    if (r->mst != SG_OK)
+        return -1;
+    la_ssize_t got = archive_read_data(r->a, buf, n);
+    if (got < 0) {
+        char msg[300];
+        snprintf(msg, sizeof(msg), "damaged member: %s", archive_error_string(r->a));
+        return member_stop(r, SG_E_FORMAT, msg);
     }
-    sgi_free(r->ctx->mem, d);
-    return false;
+    r->inflated += (unsigned long long)got;
+    r->ctx->res->inflated += (unsigned long long)got;
+    if (r->ctx->res->inflated > eng->opt_max_inflated)
+        return member_stop(r, SG_E_LIMIT, "more than the inflate limit (--max-inflated): a bomb?");
+    long long read = archive_filter_bytes(r->a, -1);
+    if (r->inflated > RATIO_SLACK && read > 0 &&
+        r->inflated / (unsigned long long)read > eng->opt_max_ratio) {
+        char msg[100];
+        snprintf(msg, sizeof(msg), "inflates beyond --max-ratio (%llu): a bomb?",
+                 eng->opt_max_ratio);
+        return member_stop(r, SG_E_LIMIT, msg);
+    }
+    return (long)got;
+}
+
+/* Scan the current member as its reader reads it: a text or CSV member
+ * streams, and memory does not grow with its size. What the reader leaves
+ * unread is inflated too, under the same limits. A limit of the archive as
+ * a whole ends the archive: false. */
+static bool scan_member(arc *r, const char *name)
+{
+    sgi_ctx *ctx = r->ctx;
+    char msg[400];
+    const char *fmt = NULL;
+    sgi_input in;
+    r->mst = SG_OK;
+    sg_status st = sgi_input_open_pull(&in, member_pull, r, false, ctx->mem);
+    if (st == SG_OK) {
+        st = sgi_scan_nested_input(ctx, &in, name, NULL, msg, sizeof(msg), &fmt);
+        if (r->mst == SG_OK)
+            (void)sgi_input_drain(&in, ctx->mem, NULL, NULL, 0);
+    } else {
+        snprintf(msg, sizeof(msg), "%s", sg_strerror(st));
+    }
+    sgi_input_close(&in, ctx->mem);
+    if (r->mst != SG_OK) {
+        sgi_failure(&r->failed, r->mst, name, r->mmsg);
+        return r->mst == SG_E_FORMAT;
+    }
+    if (st != SG_OK)
+        sgi_failure(&r->failed, st, name, msg);
+    return true;
 }
 
 static bool starts(const sgi_peek *pk, size_t off, const void *magic, size_t n);
@@ -178,6 +197,7 @@ static sg_status archive_scan(sgi_ctx *ctx, const sgi_peek *pk)
     }
     memset(r, 0, sizeof(*r));
     r->ctx = ctx;
+    r->a = a;
     archive_read_support_filter_all(a);
     archive_read_support_format_all(a);
     archive_read_support_format_raw(a); /* a lone compressed file */
@@ -235,23 +255,8 @@ static sg_status archive_scan(sgi_ctx *ctx, const sgi_peek *pk)
             sgi_notice_encrypted(ctx, "encrypted archive member", name);
             continue;
         }
-        if (archive_entry_size_is_set(e) &&
-            (unsigned long long)archive_entry_size(e) > ctx->eng->opt_max_part) {
-            sgi_failure(&r->failed, SG_E_LIMIT, name, "larger than --max-part; not checked");
-            continue;
-        }
-        char *data = NULL;
-        size_t len = 0;
-        char msg[400];
-        sg_status st = SG_OK;
-        if (!read_member(r, a, &data, &len, msg, sizeof(msg), &st)) {
-            sgi_failure(&r->failed, st, name, msg);
-            if (st != SG_E_FORMAT)
-                break; /* a limit: the archive as a whole is past it */
-            continue;
-        }
-        sgi_scan_member(ctx, &r->failed, data, len, name, NULL);
-        sgi_free(ctx->mem, data);
+        if (!scan_member(r, name))
+            break; /* a limit: the archive as a whole is past it */
     }
     sgi_failures_report(ctx, &r->failed, "members");
 done:

@@ -790,7 +790,7 @@ static sg_status image_scan(sgi_ctx *ctx, const sgi_peek *pk)
     m.format = mg ? mg->format : "webp";
     ctx->res->pub.format = m.format;
     sgi_input *in = ctx->in;
-    if (in->fd < 0) {
+    if (sgi_input_is_mem(in)) {
         m.p = in->mem;
         m.n = in->memlen;
         (void)sgi_input_drain(in, ctx->mem, NULL, NULL, 0); /* hashed, counted */

@@ -1369,7 +1369,7 @@ static bool pdf_open_input(pdfr *r, sgi_ctx *ctx)
     sgi_input *in = ctx->in;
     struct stat sb;
     r->fd = -1;
-    if (in->fd < 0) {
+    if (sgi_input_is_mem(in)) {
         r->data = in->mem;
         r->size = (int64_t)in->memlen;
         (void)sgi_input_drain(in, ctx->mem, NULL, NULL, 0); /* hashed, counted */
