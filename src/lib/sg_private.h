@@ -586,6 +586,12 @@ typedef struct sgi_zip {
 
 typedef sg_status (*sgi_zip_sink)(void *opaque, const char *data, size_t n);
 
+/* In a peek at a ZIP (p, n bytes), does the byte at off lie inside a
+ * member's data, as the local headers from the start show? A workbook
+ * stored uncompressed in a plain ZIP shows its own "[Content_Types].xml"
+ * in the peek: a name of the member's, not of the archive's. false when
+ * the headers cannot tell (sizes left to a data descriptor). */
+bool sgi_zip_in_member(const unsigned char *p, size_t n, size_t off);
 sg_status sgi_zip_open(sgi_zip *z, sgi_ctx *ctx);
 void sgi_zip_close(sgi_zip *z);
 const char *sgi_zip_name(sgi_zip *z, size_t i);

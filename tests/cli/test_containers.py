@@ -88,6 +88,22 @@ class Archives(unittest.TestCase):
                 # the symbolic link is not a second copy
                 self.assertFalse([x for x in fs if "link.csv" in x["location"].get("part", "")])
 
+    def test_documents_stored_uncompressed(self):
+        """zip -0 (or -n .xlsx, as some tools do for files already
+        compressed): the workbook's own names show in the archive's first
+        bytes, and the archive is still an archive, not a workbook."""
+        d = tempfile.mkdtemp(dir=self.d)
+        for doc in ("psni_hidden_sheet.xlsx", "ods_hidden_sheet.ods"):
+            shutil.copyfile(os.path.join(OFFICE, doc), os.path.join(d, doc))
+            run(["zip", "-q", "-0", doc + ".zip", doc], d)
+            with self.subTest(doc):
+                rc, f, fs = scan(os.path.join(d, doc + ".zip"))
+                self.assertEqual((rc, f["verdict"], f["format"], f["error"]),
+                                 (1, "block", "zip", None))
+                hs = [x for x in fs if x["rule"] == "hidden.sheet"]
+                self.assertEqual(len(hs), 1)
+                self.assertTrue(hs[0]["location"]["part"].startswith(doc + "!"))
+
     def test_more_formats(self):
         """bzip2 (Python's tarfile), ar (binutils), zstd: what libarchive
         reads beyond the common three, each made by its own tool."""

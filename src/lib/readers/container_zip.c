@@ -38,6 +38,26 @@ static sg_status zip_fail(sgi_zip *z, sg_status st, const char *fmt, ...)
     return st;
 }
 
+bool sgi_zip_in_member(const unsigned char *p, size_t n, size_t off)
+{
+    size_t q = 0;
+    while (q + 30 <= n && memcmp(p + q, "PK\x03\x04", 4) == 0) {
+        unsigned flags = p[q + 6] | (unsigned)p[q + 7] << 8;
+        uint32_t csize = (uint32_t)p[q + 18] | (uint32_t)p[q + 19] << 8 |
+                         (uint32_t)p[q + 20] << 16 | (uint32_t)p[q + 21] << 24;
+        size_t data = q + 30 + (p[q + 26] | (size_t)p[q + 27] << 8) +
+                      (p[q + 28] | (size_t)p[q + 29] << 8);
+        if (off < data)
+            return false; /* in this header: the archive's own */
+        if (((flags & 8) && csize == 0) || csize == 0xFFFFFFFFu)
+            return false; /* its size is elsewhere (data descriptor, ZIP64) */
+        if (off - data < csize)
+            return true;
+        q = data + csize;
+    }
+    return false;
+}
+
 sg_status sgi_zip_open(sgi_zip *z, sgi_ctx *ctx)
 {
     memset(z, 0, sizeof(*z));

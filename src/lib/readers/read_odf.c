@@ -939,9 +939,15 @@ static int odf_bid(const sgi_peek *pk)
     if (pk->n >= 73 && memcmp(pk->p + 30, "mimetype", 8) == 0 &&
         memcmp(pk->p + 38, "application/vnd.oasis.opendocument.", 35) == 0)
         return 32 + 43 * 8 + 8;
-    /* writers that put it elsewhere (or compress it) */
-    if (memmem(pk->p, pk->n, "application/vnd.oasis.opendocument.", 35) ||
-        (memmem(pk->p, pk->n, "mimetype", 8) && memmem(pk->p, pk->n, "content.xml", 11)))
+    /* writers that put it elsewhere (or compress it); not a document
+     * stored in a plain ZIP, whose names are its member's */
+    const unsigned char *mt = memmem(pk->p, pk->n, "application/vnd.oasis.opendocument.", 35);
+    if (!mt) {
+        mt = memmem(pk->p, pk->n, "mimetype", 8);
+        if (mt && !memmem(pk->p, pk->n, "content.xml", 11))
+            mt = NULL;
+    }
+    if (mt && !sgi_zip_in_member(pk->p, pk->n, (size_t)(mt - pk->p)))
         return 32 + 8 * 8;
     for (size_t i = 0; exts[i]; i++)
         if (strcmp(pk->ext, exts[i]) == 0)

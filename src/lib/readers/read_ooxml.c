@@ -56,14 +56,16 @@ static sg_status ooxml_scan(sgi_ctx *ctx, const sgi_peek *pk)
     return sgi_ooxml_close(&ox, st);
 }
 
-/* A ZIP whose peek shows [Content_Types].xml, or with an OOXML extension. */
+/* A ZIP whose peek shows [Content_Types].xml (not inside a member: a
+ * workbook stored in a plain ZIP), or with an OOXML extension. */
 static int ooxml_bid(const sgi_peek *pk)
 {
     static const char *const exts[] = {"xlsx", "xlsm", "xltx", "xltm", "xlsb", "docx", "docm",
                                        "dotx", "dotm", "pptx", "pptm", "ppsx", "potx", NULL};
     if (!(pk->n >= 4 && memcmp(pk->p, "PK\x03\x04", 4) == 0))
         return 0;
-    if (memmem(pk->p, pk->n, "[Content_Types].xml", 19))
+    const unsigned char *ct = memmem(pk->p, pk->n, "[Content_Types].xml", 19);
+    if (ct && !sgi_zip_in_member(pk->p, pk->n, (size_t)(ct - pk->p)))
         return 32 + 19 * 8;
     for (size_t i = 0; exts[i]; i++)
         if (strcmp(pk->ext, exts[i]) == 0)
