@@ -309,7 +309,11 @@ void sgi_custom_free(sg_engine *e);
 void sgi_config_free(sg_engine *e);
 bool sgi_config_rule_off(const sg_engine *e, int rule);
 int sgi_config_severity(const sg_engine *e, int rule); /* -1: the rule's own */
-bool sgi_config_allowed(const sg_engine *e, int rule, const char *v, size_t n);
+/* Is the value allowed for rule? *scratch keeps what matching the allowed
+ * patterns needs between calls (the caller's; NULL at first), freed by
+ * sgi_config_scratch_free. */
+bool sgi_config_allowed(const sg_engine *e, int rule, const char *v, size_t n, void **scratch);
+void sgi_config_scratch_free(void **scratch);
 bool sgi_config_has_baseline(const sg_engine *e);
 bool sgi_config_in_baseline(const sg_engine *e, uint64_t fp);
 uint64_t sgi_fingerprint(int rule, const char *path, const sg_location *loc, const char *value,
@@ -432,6 +436,7 @@ typedef struct sgi_result {
     bool nomem;        /* a finding could not be stored */
     sg_verdict worst;  /* the worst verdict a finding asked for */
     unsigned long long inflated; /* bytes inflated from containers, nested too */
+    void *allow_scratch;         /* sgi_config_allowed's, for this result's thread */
 } sgi_result;
 
 void sgi_result_init(sgi_result *r, const sgi_mem *mem);

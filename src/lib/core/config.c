@@ -213,6 +213,7 @@ sg_status sg_engine_allow_pattern(sg_engine *e, const char *id, const char *patt
         pcre2_code_free(re);
         return SG_E_NOMEM;
     }
+    (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* the interpreter if refused */
     c->pat[c->npat].rule = r;
     c->pat[c->npat].re = re;
     c->npat++;
@@ -355,7 +356,7 @@ bool sgi_config_in_baseline(const sg_engine *e, uint64_t fp)
     return e->config && set_has(e->config->base, e->config->capbase, fp);
 }
 
-bool sgi_config_allowed(const sg_engine *e, int rule, const char *v, size_t n)
+bool sgi_config_allowed(const sg_engine *e, int rule, const char *v, size_t n, void **scratch)
 {
     const sgi_config *c = e->config;
     if (!c)
@@ -363,18 +364,30 @@ bool sgi_config_allowed(const sg_engine *e, int rule, const char *v, size_t n)
     if (c->nallow && (set_has(c->allow, c->capallow, value_hash(rule, v, n)) ||
                       set_has(c->allow, c->capallow, value_hash(-1, v, n))))
         return true;
+    if (!c->npat)
+        return false;
+    /* one match data for every call: made for each, with the frames
+     * pcre2_match then allocates, it was a fifth of a dense file's scan */
+    pcre2_match_data *md = *scratch;
+    if (!md) {
+        md = pcre2_match_data_create(1, NULL);
+        if (!md)
+            return false;
+        *scratch = md;
+    }
     for (size_t i = 0; i < c->npat; i++) {
         if (c->pat[i].rule != -1 && c->pat[i].rule != rule)
             continue;
-        pcre2_match_data *md = pcre2_match_data_create_from_pattern(c->pat[i].re, NULL);
-        if (!md)
-            continue;
-        int rc = pcre2_match(c->pat[i].re, (PCRE2_SPTR)v, n, 0, 0, md, NULL);
-        pcre2_match_data_free(md);
-        if (rc >= 0)
+        if (pcre2_match(c->pat[i].re, (PCRE2_SPTR)v, n, 0, 0, md, NULL) >= 0)
             return true;
     }
     return false;
+}
+
+void sgi_config_scratch_free(void **scratch)
+{
+    pcre2_match_data_free(*scratch);
+    *scratch = NULL;
 }
 
 /* --------------------------------------------------------------- YAML */

@@ -31,6 +31,7 @@ void sgi_result_reset(sgi_result *r)
 
 void sgi_result_free(sgi_result *r)
 {
+    sgi_config_scratch_free(&r->allow_scratch);
     sgi_arena_free(&r->arena);
     sgi_free(r->arena.mem, r->findings);
     r->findings = NULL;
@@ -69,7 +70,7 @@ sg_finding *sgi_result_add(sgi_result *r, const sg_engine *eng, int rule, unsign
     if (eng->config) {
         if (sgi_config_rule_off(eng, rule))
             return NULL;
-        if (sgi_config_allowed(eng, rule, value, vlen)) {
+        if (sgi_config_allowed(eng, rule, value, vlen, &r->allow_scratch)) {
             r->pub.suppressed++;
             return NULL;
         }
