@@ -89,7 +89,7 @@ bool sgi_emit_counted(sgi_ctx *ctx, int rule, unsigned flags, const char *value,
     if (ctx->depth || !eng->opt_max_findings || r->counts[rule] < eng->opt_max_findings ||
         sgi_rule_verdict(rule, flags) > r->worst)
         return false;
-    if (sgi_config_allowed(eng, rule, value, vlen, &r->allow_scratch)) {
+    if (eng->config && sgi_config_allowed(eng, rule, value, vlen, &r->allow_scratch)) {
         r->pub.suppressed++;
         return true;
     }
