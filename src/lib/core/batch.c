@@ -10,7 +10,8 @@
  * the walk order whatever the number of threads.
  *
  * Memory is bounded: the walker blocks while WINDOW jobs are in flight
- * (queued, running or parked), and each result's findings are capped.
+ * (queued, running or parked), until half of them are delivered, and each
+ * result's findings are capped.
  *
  * Skipped entries (devices, FIFOs, sockets, symlinks not followed) and
  * walk errors are jobs too, so they come out in their place.
@@ -66,6 +67,7 @@ struct sg_batch {
     size_t nfree;
     unsigned long long next_seq, deliver_seq;
     bool closing, delivering, aborted, stdin_used, finished;
+    unsigned space_waiters; /* walkers waiting for the window to drain */
 
     pthread_t *threads;
     unsigned started;
@@ -128,7 +130,9 @@ static void deliver(sg_batch *b, unsigned long long seq, sgi_result *res)
             b->deliver_seq++;
             if (rc)
                 b->aborted = true;
-            pthread_cond_broadcast(&b->cv_space);
+            if (b->space_waiters &&
+                (b->aborted || b->next_seq - b->deliver_seq <= b->window / 2))
+                pthread_cond_broadcast(&b->cv_space);
         }
         b->delivering = false;
     }
@@ -265,8 +269,14 @@ sg_status sg_batch_new(const sg_engine *eng, unsigned threads, unsigned flags, s
 static sg_status enqueue(sg_batch *b, job j)
 {
     pthread_mutex_lock(&b->mu);
-    while (b->next_seq - b->deliver_seq >= b->window && !b->aborted)
-        pthread_cond_wait(&b->cv_space, &b->mu);
+    if (b->next_seq - b->deliver_seq >= b->window) {
+        /* full: wait until half of it is delivered, not one result (a
+         * wake-up for every file was most of a scan of many small ones) */
+        b->space_waiters++;
+        while (b->next_seq - b->deliver_seq > b->window / 2 && !b->aborted)
+            pthread_cond_wait(&b->cv_space, &b->mu);
+        b->space_waiters--;
+    }
     if (b->aborted) {
         pthread_mutex_unlock(&b->mu);
         sgi_free(b->mem, j.path);
@@ -317,12 +327,17 @@ static sg_status enqueue_error(sg_batch *b, const char *path, sg_status st, cons
     return enqueue(b, j);
 }
 
-static int name_cmp(const void *a, const void *b)
+typedef struct entry {
+    char *name;
+    unsigned char type; /* d_type: DT_REG needs no stat */
+} entry;
+
+static int entry_cmp(const void *a, const void *b)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    return strcmp(((const entry *)a)->name, ((const entry *)b)->name);
 }
 
-static sg_status walk(sg_batch *b, const char *path, size_t depth, bool top);
+static sg_status walk(sg_batch *b, const char *path, size_t depth, bool top, unsigned char type);
 
 static sg_status walk_dir(sg_batch *b, const char *path, size_t depth, const struct stat *st)
 {
@@ -336,7 +351,7 @@ static sg_status walk_dir(sg_batch *b, const char *path, size_t depth, const str
     DIR *d = opendir(path);
     if (!d)
         return enqueue_error(b, path, SG_E_OPEN, "cannot open directory: %s", strerror(errno));
-    char **names = NULL;
+    entry *names = NULL;
     size_t n = 0, cap = 0;
     sg_status rc = SG_OK;
     struct dirent *e;
@@ -345,16 +360,16 @@ static sg_status walk_dir(sg_batch *b, const char *path, size_t depth, const str
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
         char *nm = sgi_strndup(b->mem, e->d_name, strlen(e->d_name));
-        if (!nm || !sgi_grow(b->mem, (void **)&names, &cap, n + 1, sizeof(char *))) {
+        if (!nm || !sgi_grow(b->mem, (void **)&names, &cap, n + 1, sizeof(entry))) {
             sgi_free(b->mem, nm);
             rc = SG_E_NOMEM;
             break;
         }
-        names[n++] = nm;
+        names[n++] = (entry){nm, e->d_type};
     }
     closedir(d); /* before descending: open descriptors stay few */
     if (rc == SG_OK) {
-        qsort(names, n, sizeof(char *), name_cmp);
+        qsort(names, n, sizeof(entry), entry_cmp);
         if (!sgi_grow(b->mem, (void **)&b->anc, &b->capanc, b->nanc + 1, sizeof(ancestor)))
             rc = SG_E_NOMEM;
     }
@@ -363,27 +378,31 @@ static sg_status walk_dir(sg_batch *b, const char *path, size_t depth, const str
         size_t plen = strlen(path);
         bool slash = plen > 0 && path[plen - 1] == '/';
         for (size_t i = 0; i < n && rc == SG_OK; i++) {
-            size_t cl = plen + 1 + strlen(names[i]) + 1;
+            size_t cl = plen + 1 + strlen(names[i].name) + 1;
             char *child = sgi_malloc(b->mem, cl);
             if (!child) {
                 rc = SG_E_NOMEM;
                 break;
             }
-            snprintf(child, cl, "%s%s%s", path, slash ? "" : "/", names[i]);
-            rc = walk(b, child, depth + 1, false);
+            snprintf(child, cl, "%s%s%s", path, slash ? "" : "/", names[i].name);
+            rc = walk(b, child, depth + 1, false, names[i].type);
             sgi_free(b->mem, child);
         }
         b->nanc--;
     }
     for (size_t i = 0; i < n; i++)
-        sgi_free(b->mem, names[i]);
+        sgi_free(b->mem, names[i].name);
     sgi_free(b->mem, names);
     return rc;
 }
 
-static sg_status walk(sg_batch *b, const char *path, size_t depth, bool top)
+static sg_status walk(sg_batch *b, const char *path, size_t depth, bool top, unsigned char type)
 {
     bool follow = top || (b->flags & SG_BATCH_FOLLOW_SYMLINKS);
+    /* the directory says it is a regular file (not a link to one): the
+     * scan's open and fstat check it again */
+    if (type == DT_REG)
+        return enqueue_simple(b, JOB_FILE, path, !follow, NULL);
     struct stat st;
     int r = follow ? stat(path, &st) : lstat(path, &st);
     if (r != 0) {
@@ -419,7 +438,7 @@ sg_status sg_batch_add(sg_batch *b, const char *path)
     }
     if (path[0] == '\0')
         return enqueue_error(b, path, SG_E_OPEN, "cannot open: empty path");
-    return walk(b, path, 0, true);
+    return walk(b, path, 0, true, DT_UNKNOWN);
 }
 
 sg_status sg_batch_finish(sg_batch *b, sg_summary *summary)

@@ -383,10 +383,11 @@ void sgi_scan_path_into(sg_scanner *sc, const char *path, bool nofollow, sgi_res
     } else if (!S_ISREG(st.st_mode)) {
         res->pub.skip_reason = sgi_file_kind(st.st_mode);
     } else {
-        int fl = fcntl(fd, F_GETFL);
-        if (fl >= 0)
-            (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-        (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+        /* O_NONBLOCK kept a FIFO from blocking the open; reads block.
+         * F_SETFL sets only status flags, and the open set no other */
+        (void)fcntl(fd, F_SETFL, 0);
+        if (st.st_size >= (1 << 20)) /* a system call a file: not for small ones */
+            (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
         sgi_input in;
         sg_status s = sgi_input_open_fd(&in, fd, sc->eng->opt_hash != 0, mem);
         if (s == SG_OK)

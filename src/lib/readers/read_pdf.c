@@ -1375,7 +1375,7 @@ static bool pdf_open_input(pdfr *r, sgi_ctx *ctx)
         (void)sgi_input_drain(in, ctx->mem, NULL, NULL, 0); /* hashed, counted */
         return true;
     }
-    if (fstat(in->fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+    if (in->fd >= 0 && fstat(in->fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
         /* hash it all first; MuPDF then reads where it likes */
         if (sgi_input_drain(in, ctx->mem, NULL, NULL, 0) != SG_OK) {
             sgi_ctx_error(ctx, SG_E_IO, "read error: %s", strerror(in->err));
