@@ -339,6 +339,8 @@ typedef struct sgi_input {
     int err;                     /* errno of a failed read, or 0 */
 } sgi_input;
 
+/* OpenSSL's SHA-256 (an EVP_MD), fetched once for the process. */
+const void *sgi_sha256(void);
 sg_status sgi_input_open_fd(sgi_input *in, int fd, bool hash, const sgi_mem *mem);
 sg_status sgi_input_open_mem(sgi_input *in, const void *data, size_t len, bool hash,
                              const sgi_mem *mem);

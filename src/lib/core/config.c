@@ -307,7 +307,7 @@ uint64_t sgi_fingerprint(int rule, const char *path, const sg_location *loc, con
     uint64_t h = 0;
     if (!x)
         return 0;
-    if (EVP_DigestInit_ex(x, EVP_sha256(), NULL) == 1) {
+    if (EVP_DigestInit_ex(x, sgi_sha256(), NULL) == 1) {
         const char *parts[] = {sgi_rules[rule].info.id, path ? path : "",
                                loc && loc->part ? loc->part : "",
                                loc && loc->sheet ? loc->sheet : "",
