@@ -63,8 +63,6 @@
     X(archive_entry_is_encrypted)                                                                  \
     X(archive_entry_pathname)                                                                      \
     X(archive_entry_pathname_utf8)                                                                 \
-    X(archive_entry_size)                                                                          \
-    X(archive_entry_size_is_set)                                                                   \
     X(archive_error_string)                                                                        \
     X(archive_filter_bytes)                                                                        \
     X(archive_filter_code)                                                                         \
@@ -75,6 +73,7 @@
     X(archive_read_new)                                                                            \
     X(archive_read_next_header)                                                                    \
     X(archive_read_open)                                                                           \
+    X(archive_read_open_fd)                                                                        \
     X(archive_read_open_memory)                                                                    \
     X(archive_read_support_filter_all)                                                             \
     X(archive_read_support_format_all)                                                             \
@@ -174,8 +173,6 @@ bool sgi_lazy_heif(void);
 #define archive_entry_is_encrypted (sgi_archive_fn.archive_entry_is_encrypted)
 #define archive_entry_pathname (sgi_archive_fn.archive_entry_pathname)
 #define archive_entry_pathname_utf8 (sgi_archive_fn.archive_entry_pathname_utf8)
-#define archive_entry_size (sgi_archive_fn.archive_entry_size)
-#define archive_entry_size_is_set (sgi_archive_fn.archive_entry_size_is_set)
 #define archive_error_string (sgi_archive_fn.archive_error_string)
 #define archive_filter_bytes (sgi_archive_fn.archive_filter_bytes)
 #define archive_filter_code (sgi_archive_fn.archive_filter_code)
@@ -186,6 +183,7 @@ bool sgi_lazy_heif(void);
 #define archive_read_new (sgi_archive_fn.archive_read_new)
 #define archive_read_next_header (sgi_archive_fn.archive_read_next_header)
 #define archive_read_open (sgi_archive_fn.archive_read_open)
+#define archive_read_open_fd (sgi_archive_fn.archive_read_open_fd)
 #define archive_read_open_memory (sgi_archive_fn.archive_read_open_memory)
 #define archive_read_support_filter_all (sgi_archive_fn.archive_read_support_filter_all)
 #define archive_read_support_format_all (sgi_archive_fn.archive_read_support_format_all)

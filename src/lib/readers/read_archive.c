@@ -13,7 +13,8 @@
  * The input is streamed through libarchive from the scanner's input (so
  * the file's hash covers it), and each member from libarchive to its
  * reader: a text or CSV member streams, one that its reader needs whole
- * (an office file, a PDF) is held up to --max-part. The limits of the office container hold across the archive:
+ * (an office file, a PDF) is held up to --max-part. A ZIP or 7z file on
+ * disk is read where libarchive seeks, not held. The limits of the office container hold across the archive:
  * --max-members, --max-inflated (all members, nested ones too) and
  * --max-ratio (what was inflated against what was read). A member with a
  * password is a notice.encrypted; a member that cannot be checked makes
@@ -27,6 +28,8 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define ARC_BUF (64 * 1024)
 #define RATIO_SLACK (1u << 20) /* small archives inflate freely to this */
@@ -202,13 +205,31 @@ static sg_status archive_scan(sgi_ctx *ctx, const sgi_peek *pk)
     archive_read_support_format_all(a);
     archive_read_support_format_raw(a); /* a lone compressed file */
     /* 7z keeps its index at the end, and a ZIP's central directory is the
-     * truth about its members: both are read from memory, where libarchive
-     * can seek (up to --max-part); the rest stream */
+     * truth about its members: libarchive seeks in both. A file on disk is
+     * hashed first and then read where libarchive seeks (a descriptor of
+     * its own); a buffer is read where it is; a pipe or a member is held
+     * in memory (to --max-part). The other formats stream */
     char *whole = NULL;
     size_t wlen = 0;
+    int fd = -1;
+    struct stat sb;
     bool seek = starts(pk, 0, "7z\xBC\xAF\x27\x1C", 6) || zip_bid(pk);
     int orc;
-    if (seek) {
+    if (seek && ctx->in->fd >= 0 && fstat(ctx->in->fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+        if (sgi_input_drain(ctx->in, ctx->mem, NULL, NULL, 0) != SG_OK) {
+            sgi_ctx_error(ctx, SG_E_IO, "read error: %s", strerror(ctx->in->err));
+            goto done;
+        }
+        fd = dup(ctx->in->fd);
+        if (fd < 0 || lseek(fd, 0, SEEK_SET) != 0) {
+            sgi_ctx_error(ctx, SG_E_IO, "cannot reopen: %s", strerror(errno));
+            goto done;
+        }
+        orc = archive_read_open_fd(a, fd, ARC_BUF);
+    } else if (seek && sgi_input_is_mem(ctx->in)) {
+        (void)sgi_input_drain(ctx->in, ctx->mem, NULL, NULL, 0); /* counted */
+        orc = archive_read_open_memory(a, ctx->in->mem, ctx->in->memlen);
+    } else if (seek) {
         whole = sgi_ctx_slurp(ctx, "archive", &wlen);
         if (!whole)
             goto done;
@@ -261,6 +282,8 @@ static sg_status archive_scan(sgi_ctx *ctx, const sgi_peek *pk)
     sgi_failures_report(ctx, &r->failed, "members");
 done:
     archive_read_free(a);
+    if (fd >= 0)
+        close(fd); /* archive_read_open_fd leaves it open */
     sgi_free(ctx->mem, whole);
     sgi_free(ctx->mem, r);
     return SG_OK;
