@@ -14,9 +14,10 @@
  * the file's hash covers it), and each member from libarchive to its
  * reader: a text or CSV member streams, one that its reader needs whole
  * (an office file, a PDF) is held up to --max-part. A ZIP or 7z file on
- * disk is read where libarchive seeks, not held. The limits of the office container hold across the archive:
- * --max-members, --max-inflated (all members, nested ones too) and
- * --max-ratio (what was inflated against what was read). A member with a
+ * disk is read where libarchive seeks, not held. The limits of the office
+ * container hold across the archive: --max-members, --max-inflated (all
+ * members, nested ones too) and --max-ratio (what was inflated against
+ * what was read). A member with a
  * password is a notice.encrypted; a member that cannot be checked makes
  * the archive's result an error naming it, after every other member.
  *
