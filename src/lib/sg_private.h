@@ -728,6 +728,10 @@ bool sgi_context_has(const sgi_cand *c, size_t start, size_t end, const char *co
 bool sgi_header_has(const sgi_cand *c, const char *const *words);
 /* Case-insensitive: does text[0,n) contain word at a word boundary? */
 bool sgi_has_word(const char *text, size_t n, const char *word);
+/* The same for any of words (NULL-terminated, lower case); a header's
+ * letter pairs, kept for the next call on the same text, rule most out
+ * without a search. */
+bool sgi_has_any_word(const char *text, size_t n, const char *const *words);
 
 /* Identifier validators, exposed for unit tests. s is the candidate text. */
 bool sgi_valid_nino(const char *s, size_t n);

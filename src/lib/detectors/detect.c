@@ -333,16 +333,19 @@ static bool pairs_may(const pairs *p, const char *word)
     return true;
 }
 
-bool sgi_header_has(const sgi_cand *c, const char *const *words)
+bool sgi_has_any_word(const char *text, size_t n, const char *const *words)
 {
-    if (!c->header)
-        return false;
     pairs tmp;
-    const pairs *pr = header_pairs(c->header, c->header_len, &tmp);
+    const pairs *pr = header_pairs(text, n, &tmp);
     for (size_t i = 0; words[i]; i++)
-        if (pairs_may(pr, words[i]) && sgi_has_word(c->header, c->header_len, words[i]))
+        if (pairs_may(pr, words[i]) && sgi_has_word(text, n, words[i]))
             return true;
     return false;
+}
+
+bool sgi_header_has(const sgi_cand *c, const char *const *words)
+{
+    return c->header && sgi_has_any_word(c->header, c->header_len, words);
 }
 
 /* Is word (lower case) at w[i] (lower-cased text of n bytes) a whole word? */

@@ -114,24 +114,16 @@ static const char *const thing_words[] = {
     "column", "drug", "medication", "vehicle", "model", "make", "software", "application",
     "service", "operation", "unit name", "location", NULL};
 
-static bool has_any(const char *h, size_t n, const char *const *words)
-{
-    for (size_t i = 0; words[i]; i++)
-        if (sgi_has_word(h, n, words[i]))
-            return true;
-    return false;
-}
-
 sgi_colkind sgi_colkind_of_header(const char *h, size_t n)
 {
     if (n == 0 || n > 200)
         return SGI_COL_OTHER;
     for (size_t i = 0; i < SGI_ARRAY_LEN(header_rules); i++) {
-        if (!has_any(h, n, header_rules[i].phrases))
+        if (!sgi_has_any_word(h, n, header_rules[i].phrases))
             continue;
         sgi_colkind k = header_rules[i].kind;
         bool name_kind = k == SGI_COL_NAME || k == SGI_COL_SURNAME || k == SGI_COL_FORENAME;
-        if (name_kind && has_any(h, n, thing_words))
+        if (name_kind && sgi_has_any_word(h, n, thing_words))
             return SGI_COL_OTHER;
         return k;
     }
