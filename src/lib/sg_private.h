@@ -659,6 +659,9 @@ typedef struct sgi_peek {
     const sgi_sniff *sniff;
     const char *text; /* p decoded to UTF-8 if sniff->text, else NULL */
     size_t textlen;
+    /* unique among its thread's peeks: a reader may key what its bid
+     * worked out by it, for its scan of the same peek */
+    unsigned long long id;
 } sgi_peek;
 
 typedef struct sgi_reader {

@@ -188,7 +188,8 @@ static sg_status run_reader(sgi_ctx *ctx, const char *name, const char **format)
     const sg_engine *eng = ctx->eng;
     sgi_input *in = ctx->in;
     sgi_sniff_text(in->peek, in->peeklen, &ctx->sniff);
-    sgi_peek pk = {in->peek, in->peeklen, in->eof, ctx->ext, &ctx->sniff, NULL, 0};
+    static _Thread_local unsigned long long peeks;
+    sgi_peek pk = {in->peek, in->peeklen, in->eof, ctx->ext, &ctx->sniff, NULL, 0, ++peeks};
     char *text = NULL;
     if (ctx->sniff.text) {
         text = sgi_decode_all(ctx->sniff.enc, ctx->sniff.bom_len, in->peek, in->peeklen,
