@@ -122,7 +122,13 @@ sg_finding *sgi_result_add(sgi_result *r, const sg_engine *eng, int rule, unsign
     }
     if (!fp)
         fp = sgi_fingerprint(rule, r->pub.path, loc, value, vlen);
-    f->fingerprint = sgi_arena_printf(&r->arena, "%016llx", (unsigned long long)fp);
+    char *hex = sgi_arena_alloc(&r->arena, 17); /* "%016llx", without printf's cost */
+    if (hex) {
+        for (int i = 15; i >= 0; i--, fp >>= 4)
+            hex[i] = "0123456789abcdef"[fp & 15];
+        hex[16] = '\0';
+    }
+    f->fingerprint = hex;
     if ((flags & SGI_F_SPECIAL) && sgi_id_is_pii(f->rule)) {
         f->special_category = 1;
         if (f->severity < SG_SEV_CRITICAL)
