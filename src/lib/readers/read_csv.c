@@ -117,6 +117,8 @@ static bool csv_sniff(const sgi_peek *pk, sniff_result *best)
     if (!pk->text)
         return false;
     for (size_t i = 0; i < SGI_ARRAY_LEN(delims); i++) {
+        if (!memchr(pk->text, delims[i], pk->textlen))
+            continue; /* one field a record: no CSV of this delimiter */
         sniff_result r;
         sniff_delim(pk->text, pk->textlen, pk->complete, delims[i], &r);
         if (r.fields < 2)
