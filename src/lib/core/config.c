@@ -26,6 +26,8 @@ typedef struct sgi_allow_pattern {
     pcre2_code *re;
 } sgi_allow_pattern;
 
+#define ALLOW_MATCH_LIMIT 1000000 /* steps of PCRE2's matcher, as for custom rules */
+
 struct sgi_config {
     bool rule_off[SGI_RULE_COUNT];
     int rule_sev[SGI_RULE_COUNT]; /* -1: the rule's own */
@@ -35,6 +37,10 @@ struct sgi_config {
     size_t npat, cappat;
     uint64_t *base; /* fingerprints */
     size_t nbase, capbase;
+    /* the allowed patterns' step limit: the values they are matched
+     * against come from the documents, and a pattern that backtracks
+     * without end must not hang the scan on one */
+    pcre2_match_context *mctx;
 };
 
 static sgi_config *cfg(sg_engine *e)
@@ -55,6 +61,7 @@ void sgi_config_free(sg_engine *e)
         return;
     for (size_t i = 0; i < c->npat; i++)
         pcre2_code_free(c->pat[i].re);
+    pcre2_match_context_free(c->mctx);
     sgi_free(&e->mem, c->pat);
     sgi_free(&e->mem, c->allow);
     sgi_free(&e->mem, c->base);
@@ -208,8 +215,13 @@ sg_status sg_engine_allow_pattern(sg_engine *e, const char *id, const char *patt
                  (const char *)msg);
         return SG_E_INVALID;
     }
-    if (!sgi_grow(&e->mem, (void **)&c->pat, &c->cappat, c->npat + 1,
-                  sizeof(sgi_allow_pattern))) {
+    if (!c->mctx) {
+        c->mctx = pcre2_match_context_create(NULL);
+        if (c->mctx)
+            pcre2_set_match_limit(c->mctx, ALLOW_MATCH_LIMIT);
+    }
+    if (!c->mctx || !sgi_grow(&e->mem, (void **)&c->pat, &c->cappat, c->npat + 1,
+                              sizeof(sgi_allow_pattern))) {
         pcre2_code_free(re);
         return SG_E_NOMEM;
     }
@@ -378,7 +390,8 @@ bool sgi_config_allowed(const sg_engine *e, int rule, const char *v, size_t n, v
     for (size_t i = 0; i < c->npat; i++) {
         if (c->pat[i].rule != -1 && c->pat[i].rule != rule)
             continue;
-        if (pcre2_match(c->pat[i].re, (PCRE2_SPTR)v, n, 0, 0, md, NULL) >= 0)
+        /* past the step limit: not allowed, so the finding is reported */
+        if (pcre2_match(c->pat[i].re, (PCRE2_SPTR)v, n, 0, 0, md, c->mctx) >= 0)
             return true;
     }
     return false;
