@@ -354,6 +354,22 @@ static inline bool sgi_input_is_mem(const sgi_input *in)
 }
 /* Read up to n bytes; 0 at end of file; -1 on error (in->err). */
 long sgi_input_read(sgi_input *in, void *buf, size_t n);
+/* The whole input for a reader that seeks in it, drained first (hashed,
+ * counted). Where it is: a buffer (kind MEM: p and n point into it), a
+ * regular file if file_ok (FILE: fd is the input's own descriptor, its
+ * offset at the end; n its size), else read into memory, at most limit
+ * bytes (HELD: owned, which the caller frees, and p, n). kind is set
+ * before the reading, so a caller can say what failed: SG_E_IO (in->err),
+ * SG_E_LIMIT or SG_E_NOMEM. */
+typedef struct sgi_whole {
+    enum { SGI_WHOLE_MEM, SGI_WHOLE_FILE, SGI_WHOLE_HELD } kind;
+    const unsigned char *p;
+    size_t n;
+    int fd;
+    char *owned;
+} sgi_whole;
+sg_status sgi_input_whole(sgi_input *in, const sgi_mem *mem, bool file_ok,
+                          unsigned long long limit, sgi_whole *w);
 /* Read what is left to the end (hashing it). With keep, also return it all
  * in a fresh allocation: at most limit bytes (SG_E_LIMIT beyond). */
 sg_status sgi_input_drain(sgi_input *in, const sgi_mem *mem, char **keep, size_t *len,
@@ -586,7 +602,6 @@ typedef struct sgi_zip {
     struct zip *za;
     size_t n;      /* members */
     char *owned;   /* a streamed input kept in memory */
-    size_t owned_len;
     sg_status status;
     char error[300];
 } sgi_zip;

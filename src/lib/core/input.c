@@ -15,6 +15,7 @@
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static EVP_MD *sha256;
@@ -86,34 +87,29 @@ static sg_status input_fill_peek(sgi_input *in)
     return SG_OK;
 }
 
-sg_status sgi_input_open_fd(sgi_input *in, int fd, bool hash, const sgi_mem *mem)
+/* Open src (its source fields set, the rest zero) into in. */
+static sg_status input_open(sgi_input *in, sgi_input src, bool hash, const sgi_mem *mem)
 {
-    memset(in, 0, sizeof(*in));
-    in->fd = fd;
+    *in = src;
     sg_status st = input_common(in, hash, mem);
     return st ? st : input_fill_peek(in);
+}
+
+sg_status sgi_input_open_fd(sgi_input *in, int fd, bool hash, const sgi_mem *mem)
+{
+    return input_open(in, (sgi_input){.fd = fd}, hash, mem);
 }
 
 sg_status sgi_input_open_pull(sgi_input *in, long (*pull)(void *, void *, size_t), void *opaque,
                               bool hash, const sgi_mem *mem)
 {
-    memset(in, 0, sizeof(*in));
-    in->fd = -1;
-    in->pull = pull;
-    in->pull_opaque = opaque;
-    sg_status st = input_common(in, hash, mem);
-    return st ? st : input_fill_peek(in);
+    return input_open(in, (sgi_input){.fd = -1, .pull = pull, .pull_opaque = opaque}, hash, mem);
 }
 
 sg_status sgi_input_open_mem(sgi_input *in, const void *data, size_t len, bool hash,
                              const sgi_mem *mem)
 {
-    memset(in, 0, sizeof(*in));
-    in->fd = -1;
-    in->mem = data;
-    in->memlen = len;
-    sg_status st = input_common(in, hash, mem);
-    return st ? st : input_fill_peek(in);
+    return input_open(in, (sgi_input){.fd = -1, .mem = data, .memlen = len}, hash, mem);
 }
 
 long sgi_input_read(sgi_input *in, void *buf, size_t n)
@@ -194,6 +190,33 @@ sg_status sgi_input_drain(sgi_input *in, const sgi_mem *mem, char **keep, size_t
         *len = n;
     }
     return SG_OK;
+}
+
+sg_status sgi_input_whole(sgi_input *in, const sgi_mem *mem, bool file_ok,
+                          unsigned long long limit, sgi_whole *w)
+{
+    memset(w, 0, sizeof(*w));
+    w->fd = -1;
+    struct stat st;
+    if (sgi_input_is_mem(in)) {
+        w->kind = SGI_WHOLE_MEM;
+        w->p = in->mem;
+        w->n = in->memlen;
+        return sgi_input_drain(in, mem, NULL, NULL, 0);
+    }
+    if (file_ok && in->fd >= 0 && fstat(in->fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        w->kind = SGI_WHOLE_FILE;
+        sg_status s = sgi_input_drain(in, mem, NULL, NULL, 0);
+        if (s == SG_OK) {
+            w->fd = in->fd;
+            w->n = (size_t)st.st_size;
+        }
+        return s;
+    }
+    w->kind = SGI_WHOLE_HELD;
+    sg_status s = sgi_input_drain(in, mem, &w->owned, &w->n, limit);
+    w->p = (const unsigned char *)w->owned;
+    return s;
 }
 
 sg_status sgi_input_finish(sgi_input *in, char *hex, bool *have)

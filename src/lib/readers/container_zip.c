@@ -66,15 +66,18 @@ sg_status sgi_zip_open(sgi_zip *z, sgi_ctx *ctx)
     zip_error_t zerr;
     zip_error_init(&zerr);
     zip_source_t *src = NULL;
-    struct stat st;
-    bool regular = in->fd >= 0 && fstat(in->fd, &st) == 0 && S_ISREG(st.st_mode);
-    if (sgi_input_is_mem(in)) {
-        src = zip_source_buffer_create(in->mem, in->memlen, 0, &zerr);
-    } else if (regular) {
-        /* hash it all first: libzip moves the shared file offset */
-        if (sgi_input_drain(in, ctx->mem, NULL, NULL, 0) != SG_OK)
-            return zip_fail(z, SG_E_IO, "read error: %s", strerror(in->err));
-        int fd = dup(in->fd);
+    sgi_whole w;
+    sg_status s = sgi_input_whole(in, ctx->mem, true, ctx->eng->opt_max_part, &w);
+    z->owned = w.owned; /* a pipe's or a member's, kept in memory */
+    if (s != SG_OK && w.kind == SGI_WHOLE_FILE)
+        return zip_fail(z, SG_E_IO, "read error: %s", strerror(in->err));
+    if (s != SG_OK)
+        return zip_fail(z, in->err ? SG_E_IO : SG_E_LIMIT,
+                        "%s: a streamed archive must fit the part limit (--max-part)",
+                        in->err ? strerror(in->err) : "too large");
+    if (w.kind == SGI_WHOLE_FILE) {
+        /* libzip moves the shared file offset: the input is read already */
+        int fd = dup(w.fd);
         FILE *fp = fd >= 0 ? fdopen(fd, "rb") : NULL;
         if (!fp) {
             if (fd >= 0)
@@ -85,13 +88,7 @@ sg_status sgi_zip_open(sgi_zip *z, sgi_ctx *ctx)
         if (!src)
             fclose(fp);
     } else {
-        /* a pipe: keep it in memory */
-        if (sgi_input_drain(in, ctx->mem, &z->owned, &z->owned_len, ctx->eng->opt_max_part) !=
-            SG_OK)
-            return zip_fail(z, in->err ? SG_E_IO : SG_E_LIMIT,
-                            "%s: a streamed archive must fit the part limit (--max-part)",
-                            in->err ? strerror(in->err) : "too large");
-        src = zip_source_buffer_create(z->owned, z->owned_len, 0, &zerr);
+        src = zip_source_buffer_create(w.p, w.n, 0, &zerr);
     }
     if (!src) {
         zip_fail(z, SG_E_NOMEM, "%s", zip_error_strerror(&zerr));

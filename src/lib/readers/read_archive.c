@@ -29,7 +29,6 @@
 
 #include <errno.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define ARC_BUF (64 * 1024)
@@ -210,31 +209,32 @@ static sg_status archive_scan(sgi_ctx *ctx, const sgi_peek *pk)
      * hashed first and then read where libarchive seeks (a descriptor of
      * its own); a buffer is read where it is; a pipe or a member is held
      * in memory (to --max-part). The other formats stream */
-    char *whole = NULL;
-    size_t wlen = 0;
+    sgi_whole w = {.fd = -1};
     int fd = -1;
-    struct stat sb;
     bool seek = starts(pk, 0, "7z\xBC\xAF\x27\x1C", 6) || zip_bid(pk);
     int orc;
-    if (seek && ctx->in->fd >= 0 && fstat(ctx->in->fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
-        if (sgi_input_drain(ctx->in, ctx->mem, NULL, NULL, 0) != SG_OK) {
-            sgi_ctx_error(ctx, SG_E_IO, "read error: %s", strerror(ctx->in->err));
+    if (seek) {
+        sg_status s = sgi_input_whole(ctx->in, ctx->mem, true, ctx->eng->opt_max_part, &w);
+        if (s != SG_OK) {
+            if (w.kind == SGI_WHOLE_FILE)
+                sgi_ctx_error(ctx, SG_E_IO, "read error: %s", strerror(ctx->in->err));
+            else if (s == SG_E_LIMIT)
+                sgi_ctx_error(ctx, s, "archive larger than --max-part; not checked");
+            else
+                sgi_ctx_error(ctx, s, "cannot read the archive");
             goto done;
         }
-        fd = dup(ctx->in->fd);
-        if (fd < 0 || lseek(fd, 0, SEEK_SET) != 0) {
-            sgi_ctx_error(ctx, SG_E_IO, "cannot reopen: %s", strerror(errno));
-            goto done;
+        if (w.kind == SGI_WHOLE_FILE) {
+            /* libarchive reads on from the offset: a descriptor of its own */
+            fd = dup(w.fd);
+            if (fd < 0 || lseek(fd, 0, SEEK_SET) != 0) {
+                sgi_ctx_error(ctx, SG_E_IO, "cannot reopen: %s", strerror(errno));
+                goto done;
+            }
+            orc = archive_read_open_fd(a, fd, ARC_BUF);
+        } else {
+            orc = archive_read_open_memory(a, w.p, w.n);
         }
-        orc = archive_read_open_fd(a, fd, ARC_BUF);
-    } else if (seek && sgi_input_is_mem(ctx->in)) {
-        (void)sgi_input_drain(ctx->in, ctx->mem, NULL, NULL, 0); /* counted */
-        orc = archive_read_open_memory(a, ctx->in->mem, ctx->in->memlen);
-    } else if (seek) {
-        whole = sgi_ctx_slurp(ctx, "archive", &wlen);
-        if (!whole)
-            goto done;
-        orc = archive_read_open_memory(a, whole, wlen);
     } else {
         orc = archive_read_open(a, r, NULL, arc_read, NULL);
     }
@@ -285,7 +285,7 @@ done:
     archive_read_free(a);
     if (fd >= 0)
         close(fd); /* archive_read_open_fd leaves it open */
-    sgi_free(ctx->mem, whole);
+    sgi_free(ctx->mem, w.owned);
     sgi_free(ctx->mem, r);
     return SG_OK;
 }

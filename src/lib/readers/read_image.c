@@ -790,21 +790,16 @@ static sg_status image_scan(sgi_ctx *ctx, const sgi_peek *pk)
     m.format = mg ? mg->format : "webp";
     ctx->res->pub.format = m.format;
     sgi_input *in = ctx->in;
-    if (sgi_input_is_mem(in)) {
-        m.p = in->mem;
-        m.n = in->memlen;
-        (void)sgi_input_drain(in, ctx->mem, NULL, NULL, 0); /* hashed, counted */
-    } else {
-        size_t n = 0;
-        if (sgi_input_drain(in, ctx->mem, &m.owned, &n, ctx->eng->opt_max_part) != SG_OK) {
-            sgi_ctx_error(ctx, in->err ? SG_E_IO : SG_E_LIMIT, "%s",
-                          in->err ? "read error" : "a picture larger than --max-part; not checked");
-            sgi_free(ctx->mem, m.owned);
-            return SG_OK;
-        }
-        m.p = (const unsigned char *)m.owned;
-        m.n = n;
+    sgi_whole w;
+    if (sgi_input_whole(in, ctx->mem, false, ctx->eng->opt_max_part, &w) != SG_OK) {
+        sgi_ctx_error(ctx, in->err ? SG_E_IO : SG_E_LIMIT, "%s",
+                      in->err ? "read error" : "a picture larger than --max-part; not checked");
+        sgi_free(ctx->mem, w.owned);
+        return SG_OK;
     }
+    m.owned = w.owned;
+    m.p = w.p;
+    m.n = w.n;
     sgi_cells_init(&m.cells, ctx);
     if (mg)
         mg->read(&m);

@@ -1367,34 +1367,19 @@ static void revisions(pdfr *r)
 static bool pdf_open_input(pdfr *r, sgi_ctx *ctx)
 {
     sgi_input *in = ctx->in;
-    struct stat sb;
-    r->fd = -1;
-    if (sgi_input_is_mem(in)) {
-        r->data = in->mem;
-        r->size = (int64_t)in->memlen;
-        (void)sgi_input_drain(in, ctx->mem, NULL, NULL, 0); /* hashed, counted */
-        return true;
-    }
-    if (in->fd >= 0 && fstat(in->fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
-        /* hash it all first; MuPDF then reads where it likes */
-        if (sgi_input_drain(in, ctx->mem, NULL, NULL, 0) != SG_OK) {
-            sgi_ctx_error(ctx, SG_E_IO, "read error: %s", strerror(in->err));
-            return false;
-        }
-        r->fd = in->fd;
-        r->size = (int64_t)sb.st_size;
-        return true;
-    }
-    size_t n = 0;
-    if (sgi_input_drain(in, ctx->mem, &r->owned, &n, ctx->eng->opt_max_part) != SG_OK) {
+    sgi_whole w; /* a file on disk: MuPDF reads where it likes */
+    sg_status s = sgi_input_whole(in, ctx->mem, true, ctx->eng->opt_max_part, &w);
+    r->owned = w.owned;
+    r->fd = w.fd;
+    r->data = w.p;
+    r->size = (int64_t)w.n;
+    if (s != SG_OK && w.kind == SGI_WHOLE_FILE)
+        sgi_ctx_error(ctx, SG_E_IO, "read error: %s", strerror(in->err));
+    else if (s != SG_OK)
         sgi_ctx_error(ctx, in->err ? SG_E_IO : SG_E_LIMIT,
                       "%s: a streamed PDF must fit the part limit (--max-part)",
                       in->err ? strerror(in->err) : "too large");
-        return false;
-    }
-    r->data = (const unsigned char *)r->owned;
-    r->size = (int64_t)n;
-    return true;
+    return s == SG_OK;
 }
 
 static void pdfr_free(pdfr *r)
